@@ -1,7 +1,12 @@
 """The `kg` command line."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+
+from kg.progress import progress_bar
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Knowledge graphs of Chinese education-bureau plans and summaries.")
@@ -23,3 +28,159 @@ def setup() -> None:
         typer.echo(f"kg setup: {exc}", err=True)
         raise typer.Exit(1)
     typer.echo(f"pkuseg model: {path}")
+
+
+def _load_nlp(pipeline: Path | None):
+    from kg.pipeline import load
+
+    return load(pipeline)
+
+
+def _read_documents(input_path: Path):
+    """Documents from a folder/file of documents, or from a JSONL of units {"doc","para","text"}."""
+    from kg.ingest import document_from_lines, read_path
+    from kg.jsonl import read_input_units
+
+    if input_path.suffix == ".jsonl":
+        by_doc: dict[str, list[tuple[int, str]]] = {}
+        for unit in read_input_units(input_path):
+            by_doc.setdefault(unit.doc, []).append((unit.para, unit.text))
+        return [document_from_lines(doc, lines) for doc, lines in by_doc.items()], []
+    return read_path(input_path)
+
+
+def _report_skipped(skipped) -> None:
+    if skipped:
+        typer.echo(f"skipped {len(skipped)} file(s):", err=True)
+        for item in skipped:
+            typer.echo(f"  {item.path}: {item.reason}", err=True)
+
+
+@app.command()
+def extract(
+    input_path: Annotated[Path, typer.Argument(exists=True, help="Folder or file of documents, or a JSONL of units.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the SCHEMA JSONL.")],
+    pipeline: Annotated[Optional[Path], typer.Option(help="A saved pipeline to use instead of the shipped one.")] = None,
+    min_confidence: Annotated[float, typer.Option(help="Drop predictions below this confidence.")] = 0.0,
+) -> None:
+    """Extract entities, goals and relations: one SCHEMA line per paragraph, in input order."""
+    from kg.extract import extract_units
+    from kg.jsonl import write_units
+
+    documents, skipped = _read_documents(input_path)
+    nlp = _load_nlp(pipeline)
+    total = sum(len(d.paragraphs) for d in documents)
+    with progress_bar() as bar:
+        task = bar.add_task("extracting", total=total)
+        units = list(extract_units(nlp, documents, min_confidence=min_confidence,
+                                   on_unit=lambda _: bar.advance(task)))
+    write_units(units, output)
+    typer.echo(f"{len(units)} paragraphs from {len(documents)} document(s) → {output}")
+    _report_skipped(skipped)
+    if skipped:
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold units (SCHEMA JSONL).")],
+    pred: Annotated[Path, typer.Argument(help="Predicted units (SCHEMA JSONL), e.g. from `kg extract`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    by_doc: Annotated[bool, typer.Option("--by-doc", help="Add the per-document breakdown.")] = False,
+    skip_bad_lines: Annotated[bool, typer.Option(
+        "--skip-bad-lines", help="Skip lines that break the schema (each one is reported) instead of stopping.")] = False,
+) -> None:
+    """Score predictions against gold: entities, goals (with their fields) and relations."""
+    import json
+
+    from kg.evaluate import EvalError, evaluate, render
+    from kg.jsonl import JsonlError, read_units
+
+    try:
+        if skip_bad_lines:
+            (gold_units, gold_problems), (pred_units, pred_problems) = (
+                read_units(gold, strict=False), read_units(pred, strict=False))
+            for problem in gold_problems + pred_problems:
+                typer.echo(f"kg eval: skipped {problem}", err=True)
+        else:
+            gold_units, pred_units = read_units(gold), read_units(pred)
+        report = evaluate(gold_units, pred_units)
+    except (JsonlError, EvalError) as exc:
+        typer.echo(f"kg eval: {exc}", err=True)
+        raise typer.Exit(1)
+    if report.ignored:
+        typer.echo(f"kg eval: {len(report.ignored)} predicted paragraph(s) have no gold and are ignored, "
+                   f"e.g. paragraph {report.ignored[0][1]} of {report.ignored[0][0]}", err=True)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(by_doc=by_doc), ensure_ascii=False, indent=2))
+    else:
+        render(report, by_doc=by_doc)
+
+
+def _neo4j_config(uri: str | None, user: str | None, database: str | None):
+    """Options, else NEO4J_* variables; the password only from NEO4J_PASSWORD or a hidden prompt."""
+    from kg.neo4j_loader import Neo4jConfig
+
+    return Neo4jConfig.from_env(uri, user, database,
+                                password=lambda: typer.prompt("Neo4j password", hide_input=True))
+
+
+_URI = typer.Option(help="Bolt URI (env NEO4J_URI, default bolt://localhost:7687).")
+_USER = typer.Option(help="User (env NEO4J_USER, default neo4j). The password is read from NEO4J_PASSWORD "
+                          "or prompted for.")
+_DATABASE = typer.Option(help="Database (env NEO4J_DATABASE, default: the server's default).")
+
+
+@app.command()
+def load(
+    graph_path: Annotated[Path, typer.Argument(exists=True, help="A graph folder or node-link JSON (kg build).")],
+    uri: Annotated[Optional[str], _URI] = None,
+    user: Annotated[Optional[str], _USER] = None,
+    database: Annotated[Optional[str], _DATABASE] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per UNWIND transaction.")] = 1000,
+) -> None:
+    """Load a graph into Neo4j, replacing the facts of the documents it contains."""
+    from kg.export import read_graph
+    from kg.neo4j_loader import LoadError, Neo4jUnavailable, load_graph
+
+    try:
+        graph = read_graph(graph_path)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"kg load: {graph_path}: {exc}", err=True)
+        raise typer.Exit(1)
+    config = _neo4j_config(uri, user, database)
+    try:
+        report = load_graph(graph, config.uri, config.user, config.password, config.database, batch_size=batch_size)
+    except ValueError as exc:
+        typer.echo(f"kg load: {graph_path}: {exc}", err=True)
+        raise typer.Exit(1)
+    except (Neo4jUnavailable, LoadError) as exc:
+        typer.echo(f"kg load: {exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(report.summary())
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A query of cypher/ by name, or a path to a .cypher file.")],
+    param: Annotated[list[str], typer.Option(
+        "--param", "-p", help="key=value; JSON values are typed (2024 is an int, \"2024\" a string).")] = [],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    uri: Annotated[Optional[str], _URI] = None,
+    user: Annotated[Optional[str], _USER] = None,
+    database: Annotated[Optional[str], _DATABASE] = None,
+) -> None:
+    """Run a Cypher query in a read-only transaction and print the answer."""
+    from kg.neo4j_loader import Neo4jUnavailable
+    from kg.query import FORMATS, QueryError, find_query, format_rows, parse_param, run_query
+
+    try:
+        if fmt not in FORMATS:
+            raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+        cypher = find_query(name)
+        params = dict(parse_param(p) for p in param)
+        keys, rows = run_query(_neo4j_config(uri, user, database), cypher, params)
+    except (QueryError, Neo4jUnavailable) as exc:
+        typer.echo(f"kg query: {exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(format_rows(keys, rows, fmt), nl=False)

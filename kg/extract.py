@@ -1,0 +1,76 @@
+"""Documents → Units: run the pipeline over every paragraph and read its facts off the Doc.
+
+Each paragraph is one spaCy Doc; what the document says about the paragraph
+(its year, whether it reports results, the issuing region) travels in
+`doc._.context` so the components need no access to the Document.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.components.extensions import GOALS_KEY
+from kg.records import Document, Goal, Mention, Paragraph, Relation, Unit
+
+
+def paragraph_context(document: Document, paragraph: Paragraph) -> dict:
+    return {
+        "doc": document.id, "para": paragraph.para, "year": paragraph.year or document.year,
+        "doc_year": document.year, "status": paragraph.status, "region": document.region,
+        "office": document.office, "metadata": paragraph.metadata,
+    }
+
+
+def _docs(nlp: Language, documents: Iterable[Document]) -> Iterator[Doc]:
+    for document in documents:
+        for paragraph in document.paragraphs:
+            doc = nlp.make_doc(paragraph.text)
+            doc._.context = paragraph_context(document, paragraph)
+            yield doc
+
+
+def extract_units(nlp: Language, documents: Iterable[Document], *, min_confidence: float = 0.0,
+                  on_unit: Callable[[Unit], None] | None = None, batch_size: int = 32) -> Iterator[Unit]:
+    """One Unit per paragraph, in document and paragraph order."""
+    for doc in nlp.pipe(_docs(nlp, documents), batch_size=batch_size):
+        unit = doc_to_unit(doc, min_confidence=min_confidence)
+        if on_unit:
+            on_unit(unit)
+        yield unit
+
+
+def doc_to_unit(doc: Doc, *, min_confidence: float = 0.0) -> Unit:
+    """Read entities, goals and relations off a processed Doc into SCHEMA ids and offsets."""
+    context = doc._.context or {}
+    unit = Unit(doc=context.get("doc", ""), para=context.get("para", 0), text=doc.text)
+    ids: dict[tuple[int, int, str], int] = {}
+    for span in doc.ents:
+        if span._.confidence < min_confidence:
+            continue
+        ids[_key(span)] = len(unit.entities)
+        unit.entities.append(Mention(len(unit.entities), span.start_char, span.end_char, span.label_,
+                                     round(span._.confidence, 3)))
+    goal_base = 100 if len(unit.entities) < 100 else len(unit.entities)
+    for span in doc.spans.get(GOALS_KEY, []):
+        if span._.confidence < min_confidence:
+            continue
+        fields = span._.goal or {}
+        gid = goal_base + len(unit.goals)
+        ids[_key(span)] = gid
+        unit.goals.append(Goal(gid, span.start_char, span.end_char, fields.get("metric"),
+                               fields.get("comparator", "none"), fields.get("value"), fields.get("unit"),
+                               fields.get("year"), fields.get("status", "planned"),
+                               round(span._.confidence, 3)))
+    for rel in doc._.relations or []:
+        head, tail = ids.get(_key(rel.head)), ids.get(_key(rel.tail))
+        if head is None or tail is None or rel.confidence < min_confidence:
+            continue
+        unit.relations.append(Relation(head, tail, rel.label, round(rel.confidence, 3),
+                                       (rel.sentence.start_char, rel.sentence.end_char)))
+    return unit
+
+
+def _key(span: Span) -> tuple[int, int, str]:
+    return span.start_char, span.end_char, span.label_
