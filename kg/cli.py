@@ -143,6 +143,8 @@ def load(
     from kg.export import read_graph
     from kg.neo4j_loader import LoadError, Neo4jUnavailable, load_graph
 
+    if graph_path.is_dir():
+        graph_path = graph_path / "graph.json"  # the node-link JSON kg.export.export writes
     try:
         graph = read_graph(graph_path)
     except (OSError, ValueError) as exc:
@@ -184,3 +186,50 @@ def query(
         typer.echo(f"kg query: {exc}", err=True)
         raise typer.Exit(1)
     typer.echo(format_rows(keys, rows, fmt), nl=False)
+
+
+@app.command()
+def build(
+    corpus: Annotated[Path, typer.Argument(exists=True, help="Folder or file of documents.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the graph files.")],
+    pipeline: Annotated[Optional[Path], typer.Option(help="A saved pipeline instead of the shipped one.")] = None,
+    neo4j_uri: Annotated[Optional[str], typer.Option(
+        "--neo4j-uri", help="Also load into this Neo4j (env NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE).")] = None,
+) -> None:
+    """Documents → extracted facts → resolved graph → GraphML, JSON, neo4j-admin CSV (and Neo4j)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from kg.build import build as run_build
+    from kg.neo4j_loader import LoadError, Neo4jUnavailable, load_graph
+
+    documents = _read_documents(corpus)
+    nlp = _load_nlp(pipeline)
+    with progress_bar() as bar:
+        task = bar.add_task("extracting", total=sum(len(d.paragraphs) for d in documents[0]))
+        result = run_build(corpus, output, nlp, on_unit=lambda _: bar.advance(task), documents=documents)
+    table = Table(title=f"kg build: {len(result.documents)} document(s), {len(result.units)} paragraphs")
+    table.add_column("nodes")
+    table.add_column("count", justify="right")
+    table.add_column("relationships")
+    table.add_column("count", justify="right")
+    counts = result.counts()
+    nodes, edges = sorted(counts["nodes"].items()), sorted(counts["edges"].items())
+    for i in range(max(len(nodes), len(edges))):
+        n = nodes[i] if i < len(nodes) else ("", "")
+        e = edges[i] if i < len(edges) else ("", "")
+        table.add_row(n[0], str(n[1]), e[0], str(e[1]))
+    Console().print(table)
+    typer.echo(f"written to {output}: " + ", ".join(p.name for p in result.files[:4]) + ", …")
+    failed = bool(result.skipped)
+    if neo4j_uri:
+        config = _neo4j_config(neo4j_uri, None, None)
+        try:
+            report = load_graph(result.graph, config.uri, config.user, config.password, config.database)
+            typer.echo(report.summary())
+        except (Neo4jUnavailable, LoadError) as exc:
+            typer.echo(f"kg build: the graph files are written, but loading failed: {exc}", err=True)
+            failed = True
+    _report_skipped(result.skipped)
+    if failed:
+        raise typer.Exit(1)

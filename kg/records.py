@@ -10,20 +10,30 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ENTITY_LABELS = ("SCHOOL", "OFFICE", "PROGRAM", "POLICY", "REGION", "DATE")
-RELATION_LABELS = ("RESPONSIBLE_FOR", "PARTICIPATES_IN", "IMPLEMENTS", "HAS_GOAL", "DUE")
+# SCHEMA.md section 3, the one legality table: relation label -> (head labels, tail labels);
+# "GOAL" stands for a goal span. Readers, extractors and the graph builder all check against it.
+RELATION_TYPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "RESPONSIBLE_FOR": (frozenset({"OFFICE"}), frozenset({"PROGRAM", "GOAL"})),
+    "PARTICIPATES_IN": (frozenset({"SCHOOL", "OFFICE"}), frozenset({"PROGRAM"})),
+    "IMPLEMENTS": (frozenset({"PROGRAM", "OFFICE", "SCHOOL"}), frozenset({"POLICY"})),
+    "HAS_GOAL": (frozenset({"SCHOOL", "PROGRAM", "OFFICE", "REGION"}), frozenset({"GOAL"})),
+    "DUE": (frozenset({"GOAL", "PROGRAM"}), frozenset({"DATE"})),
+}
+RELATION_LABELS = tuple(RELATION_TYPES)
 COMPARATORS = (">=", ">", "=", "<=", "<", "rank<=", "none")
+GOAL_STATUSES = ("planned", "achieved")
 
 
 @dataclass
 class Section:
     """A heading of the 一、/(一)/1./(1)/一是 hierarchy; `parent` makes the tree."""
 
-    id: str  # "<doc>#s<n>"
+    id: str  # "<doc>#<n>": n = 0 for the front matter, then 1, 2, … in reading order
     doc: str
     para: int  # paragraph where the heading stands
     start: int  # heading offsets inside that paragraph
     end: int
-    level: int  # 1 = 一、, 2 = (一), 3 = 1., 4 = (1), 5 = 一是
+    level: int  # 0 = front matter, 1 = 一、, 2 = (一), 3 = 1., 4 = (1), 5 = 一是
     marker: str  # the marker as written, e.g. "一、"
     title: str
     parent: str | None = None
@@ -62,7 +72,8 @@ class Document:
     title: str | None = None
     office: str | None = None  # issuing office (发布机构/来源 or from the title)
     region: str | None = None
-    year: int | None = None  # the year the plan or summary is for
+    year: int | None = None  # the year the plan or summary is for (a range's first year)
+    year_end: int | None = None  # last year of a multi-year plan (2021—2025 → 2025)
     published: str | None = None  # 发布时间/发文日期, ISO date
     index_no: str | None = None  # 索引号
     kind: str | None = None  # plan | summary | action_plan

@@ -1,7 +1,22 @@
-"""Paragraph structure: sentences and the section hierarchy (stub, being written)."""
+"""Paragraph structure: sentences, the heading hierarchy, and what frames each paragraph.
+
+Headings follow the official-document numbering 一、 / (一) / 1. / (1) / 一是,
+levels 1–5.  A heading starts a line or follows a sentence end inside a
+paragraph (…发展。一是聚力…; some sites run a whole document into one line),
+so sections carry character offsets inside their paragraph.
+
+Section ids are "<doc>#<n>": n = 0 is the front matter (the title and website
+lines before the first heading; created only when there are such lines), the
+headings are numbered 1, 2, … in reading order.  A heading's parent is the
+nearest heading above it with a smaller level; top-level headings (and the
+front matter) have none.
+"""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
+
+from kg.records import Document, Section, Sentence
 
 _SENT_END = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』)]*|$)")
 
@@ -13,3 +28,114 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if m.end() > m.start() and text[m.start():m.end()].strip():
             spans.append((m.start(), m.end()))
     return spans
+
+
+_CN_NUM = "一二三四五六七八九十"
+_DIGIT = "0-9０-９"
+# Where a marker may stand: line start, or after a sentence end / colon (optionally a closing quote).
+_BOUNDARY = r"(?:^|(?<=[。；;！？!?：:])|(?<=[。；;！？!?][”’」』]))\s*"
+_MARKERS = (
+    rf"(?P<l1>[{_CN_NUM}]{{1,3}}、)(?![{_CN_NUM}])",  # 一、 (not the list 一、二年级)
+    rf"(?P<l2>[(（][{_CN_NUM}]{{1,3}}[)）])",  # (一) （一）
+    rf"(?P<l3>[{_DIGIT}]{{1,2}}[.、．])(?![{_DIGIT}])",  # 1. 1、 1． (not 2.5)
+    rf"(?P<l4>[(（][{_DIGIT}]{{1,2}}[)）])",  # (1) （1）
+    rf"(?P<l5>[{_CN_NUM}]{{1,3}}[是要])",  # 一是 / 一要: inline enumerations
+)
+_HEADING = re.compile(_BOUNDARY + "(?:" + "|".join(_MARKERS) + r")[ \t\u3000\xa0]*")
+# A heading's title runs to the first sentence end or colon, or to a gap of spaces between
+# words (the sites that run headings and body together separate them by a space);
+# a space next to a digit ("到 2025 年") does not end it.
+_TITLE_END = re.compile(r"[。；;！？!?：:]|(?<![\s" + _DIGIT + r"])\s+(?![\s" + _DIGIT + r"])")
+# A heading frames a year when it names the year's work (二、2022年工作总结), not a deadline (到2026年…).
+_FRAME_YEAR = re.compile(r"(?<![到至])((?:19|20)\d\d)\s*年度?(?:上半年|下半年)?(?:教育)?(?:主要|重点)?"
+                         r"(?:工作|任务|目标|计划|总结|要点|思路|打算|安排|回顾|成效|完成情况)")
+# Headings that report results, or (inside a summary) switch back to plans.
+_SUMMARY_HEADING = re.compile(r"工作总结|年度总结|回顾|完成情况|取得的(?:主要)?(?:成绩|成效)|"
+                              r"^(?:\d{4}年度?)?(?:主要)?(?:工作)?(?:及|和)?(?:主要)?(?:成效|成绩|总结)")
+_PLAN_HEADING = re.compile(r"(?:\d{4}年度?|下一步|今后|明年|新的一年).{0,6}(?:计划|思路|打算|要点|安排|目标)|"
+                           r"工作(?:计划|思路|打算|要点|安排)$")
+
+
+class Heading(NamedTuple):
+    start: int  # where the marker starts in the paragraph
+    end: int  # end of the title
+    level: int
+    marker: str
+    title: str
+
+
+def find_headings(text: str) -> list[Heading]:
+    """The headings written in one paragraph, in order."""
+    headings = []
+    for m in _HEADING.finditer(text):
+        level = int(m.lastgroup[1])
+        stop = _TITLE_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        title = text[m.end():end].strip()
+        if title:
+            headings.append(Heading(m.start(m.lastgroup), end, level, m.group(m.lastgroup), title))
+    return headings
+
+
+def apply_structure(document: Document) -> None:
+    """Fill sections, sentences and each paragraph's section, year and status.
+
+    Needs the document metadata first (kind, year, title); website lines
+    (Paragraph.metadata) never hold headings.
+    """
+    sections: list[Section] = []
+    by_id: dict[str, Section] = {}
+    open_: list[Section] = []  # the path of headings in force, outermost first
+    front: Section | None = None
+    headings = 0
+    document.sentences = []
+    for paragraph in document.paragraphs:
+        para, text = paragraph.para, paragraph.text
+        heads = [] if paragraph.metadata else find_headings(text)
+        marks: list[tuple[int, Section]] = []  # (offset, section) from which each section holds here
+        if not heads or text[:heads[0].start].strip():
+            if not open_ and front is None:
+                front = Section(f"{document.id}#0", document.id, para, 0, 0, 0, "", document.title or "")
+                sections.append(front)
+            marks.append((0, open_[-1] if open_ else front))
+        for head in heads:
+            while open_ and open_[-1].level >= head.level:
+                open_.pop()
+            headings += 1
+            section = Section(f"{document.id}#{headings}", document.id, para, head.start, head.end, head.level,
+                              head.marker, head.title, open_[-1].id if open_ else None)
+            sections.append(section)
+            open_.append(section)
+            marks.append((head.start, section))
+        by_id.update((s.id, s) for _, s in marks)
+        paragraph.section = marks[0][1].id
+        paragraph.year, paragraph.status = _frame(marks[0][1], by_id, document)
+        for n, (start, end) in enumerate(split_sentences(text)):
+            first = end - len(text[start:end].lstrip())
+            section = [s for offset, s in marks if offset <= first][-1]
+            document.sentences.append(Sentence(f"{document.id}#p{para}s{n}", document.id, para, start, end,
+                                               section.id))
+    document.sections = sections
+
+
+def _frame(section: Section, by_id: dict[str, Section], document: Document) -> tuple[int | None, str]:
+    """Year and status of a paragraph: from the nearest heading that states them, else the document's.
+
+    A multi-year plan frames its targets by its last year (2021—2025 → 2025).
+    """
+    year = status = None
+    node: Section | None = section
+    while node is not None and node.level > 0:
+        if year is None and (m := _FRAME_YEAR.search(node.title)):
+            year = int(m.group(1))
+        if status is None and _SUMMARY_HEADING.search(node.title):
+            status = "achieved"
+        elif status is None and _PLAN_HEADING.search(node.title):
+            status = "planned"
+        node = by_id.get(node.parent) if node.parent else None
+    if year is None:
+        year = document.year_end or document.year
+    if status is None:
+        status = "achieved" if document.kind == "summary" else "planned"
+    return year, status
+

@@ -18,7 +18,48 @@ def gold_rows() -> list[dict]:
 
 
 @pytest.fixture(scope="session")
+def gold_units():
+    """The gold as validated Units; lines breaking the schema are left out (test_jsonl.py names them)."""
+    from kg.jsonl import read_units
+
+    units, _problems = read_units(GOLD, strict=False)
+    return units
+
+
+@pytest.fixture(scope="session")
 def nlp():
     from kg.pipeline import from_config
 
     return from_config()
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory):
+    """A real Bolt server for the session: ArcadeDB in a child process (tests/arcadedb_server.py), on free ports.
+    Has uri, user, password, database, and create_database(name) for a fresh one; stopped at the end, also on
+    failure."""
+    from arcadedb_server import BoltServer
+
+    server = BoltServer.start(tmp_path_factory.mktemp("arcadedb"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def seed_documents():
+    from kg.ingest import read_path
+
+    documents, skipped = read_path(SEEDS)
+    assert not skipped
+    return documents
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_documents, gold_rows):
+    """The graph of the seed corpus with the GOLD facts (extractor "gold")."""
+    from kg.graph import build_graph
+    from kg.records import Unit
+
+    return build_graph(seed_documents, [Unit.from_json(row) for row in gold_rows], extractor="gold")

@@ -241,8 +241,9 @@ class EntityRules:
 
     FILE = "breaking_words.txt"
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, set_ents: bool = True):
         self.name = name
+        self.set_ents = set_ents
         self.breaking: frozenset[str] = frozenset()
         self.stop = STOP_WORDS
 
@@ -254,7 +255,12 @@ class EntityRules:
                 continue
             span._.confidence = c.confidence
             spans.append(span)
-        doc.ents = _non_overlapping(spans)
+        spans = _non_overlapping(spans)
+        for span in spans:  # BIO in token.tag_: a feature a trained tok2vec can read (no tagger uses it)
+            for token in span:
+                token.tag_ = ("B-" if token.i == span.start else "I-") + span.label_
+        if self.set_ents:
+            doc.ents = spans
         return doc
 
     def initialize(self, get_examples=None, *, nlp=None, corpus: str | None = None) -> None:
@@ -275,9 +281,10 @@ class EntityRules:
         return self
 
 
-@Language.factory("kg_entity_rules")
-def make_entity_rules(nlp: Language, name: str) -> EntityRules:
-    return EntityRules(name)
+@Language.factory("kg_entity_rules", default_config={"set_ents": True})
+def make_entity_rules(nlp: Language, name: str, set_ents: bool) -> EntityRules:
+    """set_ents=False leaves doc.ents to a trained recognizer that reads the rules' tags."""
+    return EntityRules(name, set_ents)
 
 
 def _non_overlapping(spans: list[Span]) -> list[Span]:
