@@ -65,9 +65,13 @@ def extract(
 ) -> None:
     """Extract entities, goals and relations: one SCHEMA line per paragraph, in input order."""
     from kg.extract import extract_units
-    from kg.jsonl import write_units
+    from kg.jsonl import JsonlError, write_units
 
-    documents, skipped = _read_documents(input_path)
+    try:
+        documents, skipped = _read_documents(input_path)
+    except JsonlError as exc:
+        typer.echo(f"kg extract: {exc}", err=True)
+        raise typer.Exit(1)
     nlp = _load_nlp(pipeline)
     total = sum(len(d.paragraphs) for d in documents)
     with progress_bar() as bar:
@@ -233,3 +237,51 @@ def build(
     _report_skipped(result.skipped)
     if failed:
         raise typer.Exit(1)
+
+
+DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "annotations" / "seeds.gold.jsonl"
+
+
+@app.command()
+def train(
+    gold: Annotated[Path, typer.Argument(help="Gold SCHEMA JSONL (every line of each document).")] = DEFAULT_GOLD,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="Where to save the trained pipeline (default: the shipped one in kg/pipeline).")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="Pipeline config (default pipelines/kg.cfg).")] = None,
+    loo: Annotated[bool, typer.Option("--loo", help="Leave-one-document-out report instead of saving.")] = False,
+    report: Annotated[Optional[Path], typer.Option(help="With --loo: also write the report as JSON here.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Fit the learned components on gold; --loo scores each document with a model fitted on the others."""
+    import json
+
+    from rich.console import Console
+
+    from kg.evaluate import render
+    from kg.jsonl import JsonlError, read_units
+    from kg.pipeline import CONFIG, SHIPPED_PIPELINE, from_config
+    from kg.train import leave_one_out, train as fit_and_save
+
+    try:
+        units = read_units(gold)
+    except JsonlError as exc:
+        typer.echo(f"kg train: {exc}", err=True)
+        raise typer.Exit(1)
+    nlp = from_config(config or CONFIG)
+    if not loo:
+        settings = fit_and_save(nlp, units, output or SHIPPED_PIPELINE, seed=seed)
+        typer.echo(f"trained on {len({u.doc for u in units})} documents {settings} → {output or SHIPPED_PIPELINE}")
+        return
+    console = Console()
+    with progress_bar() as bar:
+        task = bar.add_task("leave-one-document-out", total=len({u.doc for u in units}))
+        folds, mean = leave_one_out(nlp, units, seed=seed, on_fold=lambda f: bar.advance(task))
+    for fold in folds:
+        console.print(f"[bold]held out {fold.doc}[/bold] {fold.settings}")
+        render(fold.report, console)
+    console.print("[bold]leave-one-document-out: all folds pooled (micro), and the mean over folds[/bold]")
+    render(mean.micro, console, macro=mean.macro)
+    if report:
+        report.write_text(json.dumps({"folds": [{"doc": f.doc, "settings": f.settings, **f.report.to_dict()}
+                                                for f in folds], "mean": mean.to_dict()},
+                                     ensure_ascii=False, indent=1), encoding="utf-8")

@@ -17,7 +17,8 @@ from kg.segmenter import ensure_model
 PACKAGE_DIR = Path(__file__).parent
 SHIPPED_PIPELINE = PACKAGE_DIR / "pipeline"
 USER_DICT = PACKAGE_DIR / "data" / "userdict.txt"
-RULES_CONFIG = PACKAGE_DIR.parent / "pipelines" / "rules.cfg"
+CONFIG = PACKAGE_DIR.parent / "pipelines" / "kg.cfg"
+NOT_SAVED = ["tokenizer", "vocab"]
 
 
 def segmenter_settings() -> dict[str, str]:
@@ -29,8 +30,8 @@ def attach_segmenter(nlp: Language) -> Language:
     return nlp
 
 
-def from_config(config_path: Path = RULES_CONFIG) -> Language:
-    """Assemble an untrained pipeline from a config file (rules need no training)."""
+def from_config(config_path: Path = CONFIG) -> Language:
+    """Assemble the pipeline from its config, untrained: rules only until `kg train` fits it."""
     config = spacy.util.load_config(config_path)
     config.setdefault("initialize", {})["tokenizer"] = segmenter_settings()
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
@@ -43,9 +44,11 @@ def load(path: Path | str | None = None) -> Language:
     path = Path(path) if path else SHIPPED_PIPELINE
     if not (path / "config.cfg").is_file():
         raise FileNotFoundError(f"{path}: not a kg pipeline (no config.cfg)")
-    nlp = spacy.load(path, exclude=["tokenizer"])
+    nlp = spacy.load(path, exclude=NOT_SAVED)
     return attach_segmenter(nlp)
 
 
 def save(nlp: Language, path: Path | str) -> None:
-    nlp.to_disk(path, exclude=["tokenizer"])
+    """Write the pipeline's config and learned data; not the segmenter model, nor the vocab's
+    strings (which would be words of the training text)."""
+    nlp.to_disk(path, exclude=NOT_SAVED)

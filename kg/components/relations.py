@@ -1,13 +1,398 @@
-"""kg_relations: relations between the mentions of a paragraph (stub, being written)."""
+"""kg_relations: relations between the mentions of one paragraph (SCHEMA.md section 3).
+
+Two steps, kept apart so that a trained classifier can replace the second:
+`candidate_pairs` lists every legal (head, tail) pair of mentions of one
+sentence; `decide` labels some of them with cue rules over character
+positions, clause punctuation and cue words (there is no parser).
+
+The rules read a sentence as a run of clauses (split at commas and colons):
+a mention list at the start of a clause is its subject and, when a modal
+follows (海门中学要…), the subject of the rest of the sentence; a date at the
+start of a clause frames the clauses after it; a goal's entities are those
+written inside it, right before it, its subject, or the programme the
+clauses before it are about.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import permutations
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from kg.components.extensions import GOALS_KEY, SpanRelation
+from kg.records import RELATION_TYPES
+
+# Confidence of each kind of rule.  Precision measured on the seed gold with
+# gold mentions: cue or adjacency 100%, subject or framing date 96%,
+# nearest programme 56%.
+CONF_CUE = 0.9
+CONF_SUBJECT = 0.8
+CONF_NEAREST = 0.55
+
+# A date frames at most this many clauses after its own.
+MAX_FRAMED_CLAUSES = 5
+
+
+def legal_labels(head: str, tail: str) -> list[str]:
+    """Relation labels allowed from a `head` mention label to a `tail` one."""
+    return [label for label, (heads, tails) in RELATION_TYPES.items() if head in heads and tail in tails]
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    return list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+
+
+def candidate_pairs(doc: Doc) -> list[tuple[Span, Span, Span]]:
+    """Every ordered pair of mentions (entities and goals) of one sentence that some label allows.
+
+    A mention belongs to the sentence where it starts.  Returned as
+    (head, tail, sentence), in sentence order.
+    """
+    goals = list(doc.spans[GOALS_KEY]) if GOALS_KEY in doc.spans else []
+    mentions = sorted([*doc.ents, *goals], key=lambda s: (s.start_char, -s.end_char))
+    pairs = []
+    for sent in _sentences(doc):
+        inside = [m for m in mentions if sent.start <= m.start < sent.end]
+        pairs.extend((h, t, sent) for h, t in permutations(inside, 2) if legal_labels(h.label_, t.label_))
+    return pairs
+
+
+# --- positions and cue words ------------------------------------------------
+_CLAUSE_MARK = re.compile(r"[,，:：]")  # sentences already end at 。；!?
+# What may stand before a clause's subject: heading markers, connectives, space.
+_CLAUSE_LEAD = re.compile(r"^(?:\s|\d+[.．、]|[一二三四五六七八九十]+[是要、]|[(（][一二三四五六七八九十\d]+[)）]"
+                          r"|同时|此外|其中|另外)*$")
+_DATE_LEAD = re.compile(r"^(?:\s|\d+[.．、]|[一二三四五六七八九十]+[是要、]|到|至|在|于|截至)*$")
+# Between two items of one list: 、/和/与/及, or quotes closing and reopening (“甲”“乙”).
+_LIST_JOIN = re.compile(r"^\s*(?:[”’\"]?\s*(?:、|和|与|及|以及)\s*[“‘\"]?|[”’\"]\s*[“‘\"])\s*$")
+# Between a list and the goal right after it (甲、乙等{…}).
+_ADJACENT = re.compile(r"^[\s“”\"]*(?:等|的)?[\s“”\"]*$")
+# Between two goals that share their heads (…{甲},其中{乙},力争{丙}).
+_GOAL_CHAIN = re.compile(r"^[\s,，、和及]*(?:其中|以及|力争|争取|争创|确保|实现)?[\s,，]*$")
+# A subject followed by one of these carries on past its own clause.
+_MODAL = re.compile(r"^[^,，:：]{0,3}?(?:要|将|应|须|需|必须|力争|确保|继续)")
+# Inside a goal, an entity after one of these verbs is what the goal is about ...
+_ACHIEVE = re.compile(r"交付|启用|完成|通过|创建|创成|培育|建成|投用")
+# ... but after these, or after a count, it is a title earned or competed for.
+_DESIGNATE = re.compile(r"获|申报|入选|新增|表彰|参加|创建成|评为")
+_COUNT = re.compile(r"\d+\s*[所项个名人家篇]")
+_IMPLEMENT_CUE = re.compile(r"贯彻|落实|用好|依据|实施|执行|遵循|对照")
+_SUBJECT_POLICY_CUE = re.compile(r"贯彻|落实|用好|依据|实施|执行|遵循|聚焦")
+_PRIOR_POLICY_CUE = re.compile(r"^\s*(?:根据|按照|依据|依照|遵照)")  # the actor comes after
+_COOPERATE_BEFORE = re.compile(r"与|联合|会同|配合|协同|整合|组织|协调")
+_COOPERATE_AFTER = re.compile(r"^[^,，:：]*?(?:等部门|等单位|联合|协作|合作|配合)")
+_FOUNDED = re.compile(r"(?:组建|成立)\S{0,4}$")
+_LEADING_BODY = re.compile(r"(?:组|专班)$")
+_LEAD_CUE = re.compile(r"^[^,，:：]{0,8}?(?:牵头|负责|主抓|统筹)")
+_PROPOSE = re.compile(r"^\s*(?:提出|部署|确定)的")
+_SUPERVISE = re.compile(r"督查|督导|检查|调研|视察")
+
+_SUBJECT_LABELS = ("SCHOOL", "OFFICE", "REGION")
+_GOAL_HOLDERS = ("SCHOOL", "PROGRAM", "OFFICE", "REGION")
+
+
+def _key(span: Span) -> tuple[int, int, str]:
+    return span.start_char, span.end_char, span.label_
+
+
+@dataclass
+class _Sentence:
+    """One sentence's mentions with the positions the rules look at."""
+
+    span: Span
+    text: str  # the paragraph text
+    entities: list[Span]  # entities starting in the sentence, in order
+    goals: list[Span]
+
+    def clause_of(self, char: int) -> int:
+        return len(_CLAUSE_MARK.findall(self.text, self.span.start_char, char))
+
+    def clause_prefix(self, char: int) -> str:
+        """Text from the start of the clause holding `char` up to `char`."""
+        start = self.span.start_char
+        for m in _CLAUSE_MARK.finditer(self.text, start, char):
+            start = m.end()
+        return self.text[start:char]
+
+    def clause_rest(self, char: int) -> str:
+        """Text from `char` to the end of its clause."""
+        m = _CLAUSE_MARK.search(self.text, char, self.span.end_char)
+        return self.text[char:m.start() if m else self.span.end_char]
+
+    def between(self, left: Span, right: Span) -> str:
+        return self.text[left.end_char:right.start_char]
+
+    def container(self, ent: Span) -> Span | None:
+        """The goal an entity is written in, if any."""
+        return next((g for g in self.goals
+                     if g.start_char <= ent.start_char and ent.end_char <= g.end_char), None)
+
+    def free(self, label: str) -> list[Span]:
+        """Entities of `label` that are not part of a goal."""
+        return [e for e in self.entities if e.label_ == label and self.container(e) is None]
+
+    def at_clause_start(self, span: Span) -> bool:
+        return bool(_CLAUSE_LEAD.match(self.clause_prefix(span.start_char)))
+
+    @cached_property
+    def groups(self) -> list[list[Span]]:
+        """Coordinated entity lists (甲、乙和丙) outside goals, dates left out, in order."""
+        out: list[list[Span]] = []
+        for ent in self.entities:
+            if ent.label_ == "DATE" or self.container(ent) is not None:
+                continue
+            if out and _LIST_JOIN.match(self.between(out[-1][-1], ent)):
+                out[-1].append(ent)
+            else:
+                out.append([ent])
+        return out
+
+    @cached_property
+    def subjects(self) -> list[tuple[list[Span], int]]:
+        """Lists of schools, offices or regions at the start of a clause, each with the end
+        of its scope: its own clause, or the sentence when a modal follows it."""
+        out = []
+        for group in self.groups:
+            if group[0].label_ in _SUBJECT_LABELS and self.at_clause_start(group[0]):
+                rest = self.clause_rest(group[-1].end_char)
+                end = self.span.end_char if _MODAL.match(rest) else group[-1].end_char + len(rest)
+                out.append((group, end))
+        return out
+
+    def subject_at(self, char: int) -> list[Span] | None:
+        """The subject whose scope holds `char` (the latest one before it)."""
+        found = None
+        for group, end in self.subjects:
+            if group[-1].end_char <= char:
+                found = group if char < end else None
+        return found
+
+
+class _Found:
+    """Relations found in one sentence; the most confident label per pair wins."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple, tuple[str, float]] = {}
+
+    def add(self, head: Span, tail: Span, label: str, confidence: float) -> None:
+        if label not in legal_labels(head.label_, tail.label_):
+            return
+        key = (_key(head), _key(tail))
+        if key not in self.items or self.items[key][1] < confidence:
+            self.items[key] = (label, confidence)
+
+
+def _due(sent: _Sentence, found: _Found) -> None:
+    """DUE: a date inside a goal; a date at a clause start frames the goals and programmes
+    of the next clauses; any other date, those after it in its own clause."""
+    dates = [e for e in sent.entities if e.label_ == "DATE"]
+    own_dates = {_key(g) for g in sent.goals if any(sent.container(d) is g for d in dates)}
+    targets = [*sent.goals, *sent.free("PROGRAM")]
+    for date in dates:
+        own = sent.container(date)
+        if own is not None:
+            found.add(own, date, "DUE", CONF_CUE)
+            continue
+        framing = bool(_DATE_LEAD.match(sent.clause_prefix(date.start_char)))
+        clause = sent.clause_of(date.start_char)
+        for target in targets:
+            if target.start_char < date.end_char or _key(target) in own_dates:
+                continue
+            distance = sent.clause_of(target.start_char) - clause
+            if distance == 0:
+                found.add(target, date, "DUE", CONF_CUE)
+            elif framing and distance <= MAX_FRAMED_CLAUSES:
+                found.add(target, date, "DUE", CONF_SUBJECT)
+
+
+def _inner_heads(sent: _Sentence, goal: Span) -> list[Span]:
+    """Entities written inside a goal that the goal is about (交付X, X志愿者120名,
+    X累计达到…), not titles it earns (获评X, 新增3所X) nor thresholds (X以上); a region
+    inside a goal is where it is measured (长三角名列前茅), not whom it is for."""
+    heads: list[Span] = []
+    for ent in sent.entities:
+        if ent.label_ not in _GOAL_HOLDERS or ent.label_ == "REGION" or sent.container(ent) is not goal:
+            continue
+        if heads and _LIST_JOIN.match(re.sub(r"[,，]", "、", sent.between(heads[-1], ent))):
+            heads.append(ent)  # 成功创建甲,乙
+            continue
+        prefix = sent.text[goal.start_char:ent.start_char]
+        for region in sent.entities:  # a region before the entity belongs to its name here
+            if region.label_ == "REGION" and goal.start_char <= region.start_char < ent.start_char:
+                prefix = prefix.replace(region.text, "")
+        lead = prefix + ent.text[:2]  # the segmenter may have glued the verb onto the entity
+        after = sent.text[ent.end_char:ent.end_char + 2]
+        if after.startswith("以上") or _COUNT.search(lead) or _DESIGNATE.search(lead):
+            continue
+        if not prefix.strip("“\" ") or after.startswith("累计") or (len(prefix) <= 6 and _ACHIEVE.search(lead)):
+            heads.append(ent)
+    return heads
+
+
+def _goal_heads(sent: _Sentence, found: _Found) -> None:
+    """HAS_GOAL (RESPONSIBLE_FOR for an office subject): whom or what a goal is set for.
+
+    First match wins: entities inside the goal that it is about; a list right
+    before it; the subject in scope; the heads of the goal it is chained to;
+    the nearest programme before it with no other goal in between.
+    """
+    groups = [g for g in sent.groups if any(e.label_ in _GOAL_HOLDERS for e in g)]
+    heads_of: dict[tuple, tuple[list[Span], float]] = {}
+    previous: Span | None = None
+    for goal in sent.goals:
+        inner = _inner_heads(sent, goal)
+        adjacent = next((g for g in groups if g[-1].end_char <= goal.start_char
+                         and _ADJACENT.match(sent.text[g[-1].end_char:goal.start_char])), None)
+        subject = sent.subject_at(goal.start_char)
+        if inner:
+            heads, conf = inner, CONF_CUE
+        elif adjacent is not None:
+            heads, conf = adjacent, CONF_CUE
+        elif subject is not None:
+            heads, conf = subject, CONF_SUBJECT
+        elif previous is not None and _GOAL_CHAIN.match(sent.between(previous, goal)):
+            heads, conf = heads_of[_key(previous)]
+        else:
+            programs = [p for p in sent.free("PROGRAM") if p.end_char <= goal.start_char
+                        and not any(p.end_char <= g.start_char and g.end_char <= goal.start_char
+                                    for g in sent.goals)]
+            heads, conf = programs[-1:], CONF_NEAREST
+        heads_of[_key(goal)] = (heads, conf)
+        previous = goal
+        for head in heads:
+            # an office the goal is written about holds it; an office subject is assigned it
+            label = "RESPONSIBLE_FOR" if head.label_ == "OFFICE" and head not in inner else "HAS_GOAL"
+            found.add(head, goal, label, conf)
+
+
+def _school_programs(sent: _Sentence, found: _Found) -> None:
+    """PARTICIPATES_IN for schools: a list of schools, then the first programme after it in
+    its clause (甲、乙的省优创建; 甲{获评X}); the next clause too when the list is a subject
+    with a modal (甲等学校要…,让…通过X) or a cue of co-operation follows it."""
+    programs = [e for e in sent.entities if e.label_ == "PROGRAM"]
+    others = [*sent.entities, *sent.goals]
+    for group in sent.groups:
+        schools = [e for e in group if e.label_ == "SCHOOL"]
+        end = group[-1].end_char
+        program = next((p for p in programs if p.start_char >= end), None)
+        if not schools or program is None:
+            continue
+        rest = sent.clause_rest(end)
+        gap = sent.text[end:program.start_char]
+        clauses = len(_CLAUSE_MARK.findall(gap))
+        blocked = "、" in gap or any(end <= e.start_char and e.end_char <= program.start_char
+                                    and e.label_ != "DATE" and e not in group for e in others)
+        reaches = (clauses == 0 or _COOPERATE_AFTER.match(rest)
+                   or (clauses == 1 and sent.at_clause_start(group[0]) and _MODAL.match(rest)))
+        if not blocked and reaches:
+            for school in schools:
+                found.add(school, program, "PARTICIPATES_IN", CONF_CUE if clauses == 0 else CONF_SUBJECT)
+
+
+def _office_programs(sent: _Sentence, found: _Found) -> None:
+    """RESPONSIBLE_FOR / PARTICIPATES_IN / IMPLEMENTS for offices, from position and cues.
+
+    An office subject runs the programmes after it in the sentence (and carries
+    out the policies it 贯彻落实s); 组建/成立, 由…, …牵头 make a body responsible
+    (a founded body that is no leading group takes part); …提出的X and
+    …X专项督查 make the office responsible for X; 与/联合/组织…等部门 make
+    the offices take part in the programme of the clause, else of the sentence.
+    """
+    programs = sent.free("PROGRAM")
+    # an office subject acts through the whole sentence, up to the next subject
+    subjects = [g for g, _ in sent.subjects if g[0].label_ == "OFFICE"]
+    for group in sent.groups:
+        offices = [e for e in group if e.label_ == "OFFICE"]
+        if not offices:
+            continue
+        first, last = group[0], group[-1]
+        before = [p for p in programs if p.end_char <= first.start_char]
+        after = [p for p in programs if p.start_char >= last.end_char]
+        prefix = sent.clause_prefix(first.start_char)
+        rest = sent.text[last.end_char:sent.span.end_char]
+        if group in subjects:
+            scope = next((s[0].start_char for s in subjects if s[0].start_char > last.end_char),
+                         sent.span.end_char)
+            targets = [(p, "RESPONSIBLE_FOR") for p in after if p.start_char < scope]
+            targets += [(p, "IMPLEMENTS") for p in sent.entities
+                        if p.label_ == "POLICY" and last.end_char <= p.start_char < scope
+                        and _SUBJECT_POLICY_CUE.search(sent.clause_prefix(p.start_char))]
+            conf = CONF_SUBJECT
+        elif _FOUNDED.search(prefix) or _LEAD_CUE.match(rest) or prefix.endswith("由"):
+            leads = bool(_LEADING_BODY.search(last.text)) or not _FOUNDED.search(prefix)
+            label = "RESPONSIBLE_FOR" if leads else "PARTICIPATES_IN"
+            targets, conf = [(p, label) for p in before[-1:] or after[:1]], CONF_CUE
+        elif after and _PROPOSE.match(rest):
+            targets, conf = [(after[0], "RESPONSIBLE_FOR")], CONF_CUE
+        elif (after and sent.clause_of(after[0].start_char) == sent.clause_of(last.end_char)
+              and _SUPERVISE.search(sent.clause_rest(after[0].end_char))):
+            targets, conf = [(after[0], "RESPONSIBLE_FOR")], CONF_CUE
+        elif _COOPERATE_BEFORE.search(prefix) or _COOPERATE_AFTER.match(sent.clause_rest(last.end_char)):
+            clause = sent.clause_of(last.end_char)
+            same = [p for p in after if sent.clause_of(p.start_char) == clause]
+            targets, conf = [(p, "PARTICIPATES_IN") for p in same[:1] or before[-1:] or after[:1]], CONF_SUBJECT
+        else:
+            continue
+        for office in offices:
+            for target, label in targets:
+                found.add(office, target, label, conf)
+
+
+def _policies(sent: _Sentence, found: _Found) -> None:
+    """IMPLEMENTS: 贯彻落实/用好《…》 after a programme binds the nearest programme before it;
+    以《…》为… and 根据/按照《…》 bind the first actor after it."""
+    programs = sent.free("PROGRAM")
+    actors = [e for e in sent.entities
+              if e.label_ in ("PROGRAM", "OFFICE", "SCHOOL") and sent.container(e) is None]
+    for policy in (e for e in sent.entities if e.label_ == "POLICY"):
+        prefix = sent.clause_prefix(policy.start_char)
+        after = sent.text[policy.end_char:policy.end_char + 3]
+        if _PRIOR_POLICY_CUE.match(prefix) or (prefix.rstrip("《“\" ").endswith("以") and "为" in after):
+            head = next((a for a in actors if a.start_char > policy.end_char), None)
+            if head is not None:
+                found.add(head, policy, "IMPLEMENTS", CONF_CUE)
+        elif _IMPLEMENT_CUE.search(prefix):
+            before = [p for p in programs if p.end_char <= policy.start_char]
+            if before:
+                found.add(before[-1], policy, "IMPLEMENTS", CONF_SUBJECT)
+
+
+_RULES = (_due, _goal_heads, _school_programs, _office_programs, _policies)
+
+
+def _starting_in(sent: Span, spans) -> list[Span]:
+    return sorted((s for s in spans if sent.start <= s.start < sent.end), key=lambda s: s.start_char)
+
+
+def _rule_decisions(doc: Doc, sent: Span) -> dict[tuple, tuple[str, float]]:
+    """Every rule run on one sentence: (head key, tail key) -> (label, confidence)."""
+    goals = doc.spans[GOALS_KEY] if GOALS_KEY in doc.spans else []
+    view = _Sentence(sent, doc.text, _starting_in(sent, doc.ents), _starting_in(sent, goals))
+    found = _Found()
+    for rule in _RULES:
+        rule(view, found)
+    return found.items
+
+
+def decide(doc: Doc, candidates: list[tuple[Span, Span, Span]]) -> list[SpanRelation]:
+    """Label the candidate pairs the cue rules support; the others get no relation."""
+    by_sentence: dict[int, dict[tuple, tuple[str, float]]] = {}
+    relations = []
+    for head, tail, sent in candidates:
+        if sent.start not in by_sentence:
+            by_sentence[sent.start] = _rule_decisions(doc, sent)
+        decision = by_sentence[sent.start].get((_key(head), _key(tail)))
+        if decision is not None:
+            relations.append(SpanRelation(head, tail, decision[0], decision[1], sent))
+    return relations
 
 
 @Language.factory("kg_relations")
 def make_relations(nlp: Language, name: str):
     def relations(doc: Doc) -> Doc:
-        doc._.relations = []
+        doc._.relations = decide(doc, candidate_pairs(doc))
         return doc
     return relations

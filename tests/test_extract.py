@@ -1,0 +1,97 @@
+"""`kg extract` and `kg eval` run as a user runs them, on the real seed documents."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLD, REPO, SEEDS
+from kg.evaluate import evaluate
+from kg.jsonl import read_units
+
+KG = str(Path(sys.executable).with_name("kg"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([KG, *args], capture_output=True, text=True, cwd=REPO)
+
+
+@pytest.fixture(scope="module")
+def predicted(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("extract") / "seeds.jsonl"
+    proc = run("extract", str(SEEDS), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_one_schema_line_per_paragraph_in_input_order(predicted, gold_rows):
+    units = read_units(predicted)  # strict: every line passes the SCHEMA checks
+    assert [(u.doc, u.para, u.text) for u in units] == [(r["doc"], r["para"], r["text"]) for r in gold_rows]
+    for unit in units:
+        for rel in unit.relations:
+            start, end = rel.sentence
+            assert unit.text[start:end] and 0 <= start < end <= len(unit.text)
+        assert all(0.0 <= e.confidence <= 1.0 for e in unit.entities + unit.goals)
+
+
+def test_quality_on_the_seed_gold(predicted, gold_units):
+    report = evaluate(gold_units, read_units(predicted)).to_dict(by_doc=False)
+    assert report["entities"]["overall"]["f"] >= 0.6
+    assert report["goals"]["overall"]["f"] >= 0.8
+    assert report["relations"]["overall"]["f"] >= 0.3
+
+
+def test_eval_json_on_the_prediction(predicted):
+    proc = run("eval", str(GOLD), str(predicted), "--json")
+    assert proc.returncode == 0, proc.stderr
+    scores = json.loads(proc.stdout)
+    assert set(scores["entities"]["labels"]) >= {"PROGRAM", "SCHOOL", "DATE"}
+
+
+def test_jsonl_units_give_the_same_facts_as_the_files(predicted, tmp_path, gold_rows):
+    units_in = tmp_path / "units.jsonl"
+    rows = [r for r in gold_rows if r["doc"].startswith("000")]
+    units_in.write_text("".join(json.dumps({k: r[k] for k in ("doc", "para", "text")}, ensure_ascii=False) + "\n"
+                                for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run("extract", str(units_in), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    from_files = [u.to_json() for u in read_units(predicted) if u.doc.startswith("000")]
+    assert [u.to_json() for u in read_units(out)] == from_files
+
+
+def test_min_confidence_drops_predictions(predicted, tmp_path):
+    out = tmp_path / "confident.jsonl"
+    proc = run("extract", str(SEEDS / "004_ee43da8c78f126af.txt"), "-o", str(out), "--min-confidence", "0.8")
+    assert proc.returncode == 0, proc.stderr
+    kept = read_units(out)
+    allofit = [u for u in read_units(predicted) if u.doc == "004_ee43da8c78f126af.txt"]
+    assert all(e.confidence >= 0.8 for u in kept for e in u.entities + u.goals)
+    assert sum(len(u.entities) for u in kept) < sum(len(u.entities) for u in allofit)
+
+
+def test_bad_files_are_named_and_the_rest_is_extracted(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "004_ee43da8c78f126af.txt", corpus / "good.txt")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "out.jsonl"
+    proc = run("extract", str(corpus), "-o", str(out))
+    assert proc.returncode == 1
+    assert "empty.txt" in proc.stderr and "binary.txt" in proc.stderr
+    assert {u.doc for u in read_units(out)} == {"good.txt"}
+
+
+def test_broken_input_jsonl_names_the_line(tmp_path):
+    bad = tmp_path / "units.jsonl"
+    bad.write_text('{"doc": "a.txt", "para": 0, "text": "桐川县教育局工作要点"}\n{"doc": "a.txt", "para": 1\n',
+                   encoding="utf-8")
+    proc = run("extract", str(bad), "-o", str(tmp_path / "out.jsonl"))
+    assert proc.returncode == 1
+    assert f"{bad}:2" in proc.stderr
+    assert not (tmp_path / "out.jsonl").exists()
