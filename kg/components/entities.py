@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -130,9 +131,15 @@ def _region_candidates(doc: Doc, context: dict, vocab: Vocab) -> list[Candidate]
         if REGION_TOKEN.match(t) and t not in NOT_REGIONS and t[0] not in "全本我各该" \
                 and not vocab.starts_with_stop(t):
             names.setdefault(t, "region-token")
+    text = doc.text
     return [Candidate(m.start(), m.end(), "REGION", 0.8, 5, rule)
-            for name, rule in sorted(names.items(), key=lambda kv: -len(kv[0]))
-            for m in re.finditer(re.escape(name), doc.text)]
+            for name, rule in sorted(names.items(), key=lambda kv: -len(kv[0])) if name in text
+            for m in re.finditer(re.escape(name), text)]
+
+
+@lru_cache(maxsize=None)
+def _suffix_pattern(heads: tuple[str, ...]) -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(heads, key=len, reverse=True))) + ")$")
 
 
 def _head_spans(doc: Doc, heads: tuple[str, ...], vocab: Vocab, *, min_len: int, max_len: int = 24,
@@ -140,9 +147,10 @@ def _head_spans(doc: Doc, heads: tuple[str, ...], vocab: Vocab, *, min_len: int,
     """Tokens ending in a kind word, extended left over name-like tokens: (span, trim) for each
     left boundary from the widest one inwards."""
     out = []
+    ends_with_head = _suffix_pattern(heads)
     for tok in doc:
         t = tok.text
-        if t in vocab.stop or t in exclude or not any(t.endswith(h) for h in heads):
+        if t in vocab.stop or t in exclude or not ends_with_head.search(t):
             continue
         start = tok.i
         while start > 0:
@@ -157,11 +165,15 @@ def _head_spans(doc: Doc, heads: tuple[str, ...], vocab: Vocab, *, min_len: int,
         for trim, s in enumerate(range(start, min(tok.i + 1, start + MAX_VARIANTS))):
             span = doc[s:tok.i + 1]
             name = span.text
-            if len(name) < min_len or name in heads or name in GENERIC_MODIFIERS \
-                    or any(name == g + h for g in GENERIC_MODIFIERS for h in heads):
+            if len(name) < min_len or name in heads or name in GENERIC_MODIFIERS or _generic_name(name, heads):
                 continue
             out.append((span, trim))
     return out
+
+
+def _generic_name(name: str, heads: tuple[str, ...]) -> bool:
+    """各类项目, 相关学校: a generic modifier and nothing but a kind word."""
+    return any(name.endswith(h) and name[:-len(h)] in GENERIC_MODIFIERS for h in heads)
 
 
 def _school_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
@@ -186,7 +198,7 @@ def _office_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
            for s, trim in _head_spans(doc, OFFICE_HEADS, vocab, min_len=2, max_len=18, exclude=NOT_OFFICES,
                                       level_prefix=True)]
     out += [Candidate(m.start(), m.end(), "OFFICE", 0.85, 2, "office-known")
-            for name in KNOWN_OFFICES for m in re.finditer(re.escape(name), text)]
+            for name in KNOWN_OFFICES if name in text for m in re.finditer(re.escape(name), text)]
     # 与财政、编办、人社等部门: the short names in the list are offices
     for m in re.finditer(rf"((?:[{CJK}]{{1,4}}、)+[{CJK}]{{1,4}})等(?:相关)?(?:部门|单位)", text):
         pos = m.start(1)
@@ -205,8 +217,9 @@ def _program_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
         need = max((n for h, n in MIN_LEN_BY_HEAD.items() if span.text.endswith(h)), default=4)
         out.append(Candidate(span.start_char, span.end_char, "PROGRAM", 0.55, (4 if len(span.text) >= need else 9) + trim,
                              "program-head", trim, {"short": len(span.text) < need}))
+    text = doc.text
     out += [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3, "program-known")
-            for name in KNOWN_PROGRAMS for m in re.finditer(re.escape(name), doc.text)]
+            for name in KNOWN_PROGRAMS if name in text for m in re.finditer(re.escape(name), text)]
     return out
 
 
@@ -229,15 +242,15 @@ def _split_shared_suffix(cands: list[Candidate], text: str, vocab: Vocab) -> lis
 def find_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
     """Every rule's candidates, overlapping alternatives included."""
     context = doc._.context or {}
-    cands = (_policy_candidates(doc.text) + _date_candidates(doc.text) + _quoted_candidates(doc.text)
+    text = doc.text
+    cands = (_policy_candidates(text) + _date_candidates(text) + _quoted_candidates(text)
              + _office_candidates(doc, vocab) + _school_candidates(doc, vocab) + _program_candidates(doc, vocab)
              + _region_candidates(doc, context, vocab))
-    return _split_shared_suffix(cands, doc.text, vocab)
+    return _split_shared_suffix(cands, text, vocab)
 
 
-def candidate_features(doc: Doc, c: Candidate) -> dict[str, float]:
+def candidate_features(text: str, c: Candidate) -> dict[str, float]:
     """What the ranker sees: the rule, the label, the span's shape and its surroundings."""
-    text = doc.text
     name = text[c.start:c.end]
     before, after = text[max(0, c.start - 2):c.start], text[c.end:c.end + 2]
     f = {f"rule={c.rule}": 1.0, f"label={c.label}": 1.0, f"rule_label={c.rule}|{c.label}": 1.0,
@@ -301,8 +314,9 @@ class EntityRules:
         return self.choose(self.score(doc, cands), self.ranker.threshold)
 
     def score(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        text = doc.text
         for c in cands:
-            c.confidence = round(self.ranker.probability(candidate_features(doc, c)), 3)
+            c.confidence = round(self.ranker.probability(candidate_features(text, c)), 3)
         return cands
 
     @staticmethod
@@ -314,8 +328,9 @@ class EntityRules:
         """Learn which candidates are gold mentions (exact span and label)."""
         rows, labels = [], []
         for doc, gold in docs_and_gold:
+            text = doc.text
             for c in find_candidates(doc, self.vocab):
-                rows.append(candidate_features(doc, c))
+                rows.append(candidate_features(text, c))
                 labels.append((c.start, c.end, c.label) in gold)
         self.ranker = FeatureClassifier().fit(rows, labels, seed=seed)
 
