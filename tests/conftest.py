@@ -63,3 +63,13 @@ def seed_graph(seed_documents, gold_rows):
     from kg.records import Unit
 
     return build_graph(seed_documents, [Unit.from_json(row) for row in gold_rows], extractor="gold")
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory, seed_graph):
+    """A `kg build`-style output folder of the seed graph (graph.json, GraphML, neo4j CSV): what KG_GRAPH names."""
+    from kg.export import export
+
+    out = tmp_path_factory.mktemp("seed_build")
+    export(seed_graph, out)
+    return out

@@ -1,0 +1,11 @@
+// policies_across_regions: Which policies are cited across the most regions?
+// $limit: how many policies to list
+:param limit => 20;
+// A citation is a mention of the policy in a sentence; its region is the one the document covers.
+MATCH (s:Sentence)-[:MENTIONS]->(p:Policy)
+MATCH (d:Document {id: 'doc:' + s.doc})
+OPTIONAL MATCH (d)-[:COVERS]->(r:Region)
+RETURN p.name AS policy, count(DISTINCT r) AS regions, count(DISTINCT d) AS documents,
+       count(s) AS mentions, collect(DISTINCT r.name) AS region_names
+ORDER BY regions DESC, documents DESC, mentions DESC, policy
+LIMIT $limit
