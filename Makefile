@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test
+.PHONY: setup browser demo test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,5 +18,10 @@ setup: $(BIN)/.installed
 demo: setup
 	$(BIN)/kg build examples -o out/demo
 
-test: setup
+# Debian's Chromium drives the offline-view test; a CJK font lets the report's charts draw Chinese.
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
+
+test: setup browser
 	$(BIN)/pytest -q

@@ -1,7 +1,8 @@
 """The main job: documents in, a resolved knowledge graph out (files, and Neo4j when asked).
 
 loader (kg.ingest) → extractor (kg.extract with the spaCy pipeline) → resolver and graph
-(kg.graph) → writers (kg.export, and kg.neo4j_loader when a server is given).  Each stage's
+(kg.graph) → writers (kg.export; the offline view kg.view and the report kg.report for people;
+kg.neo4j_loader when a server is given).  Each stage's
 output is written before the next starts, so a failure later (a database that is down) loses
 nothing already done.
 """
@@ -20,6 +21,8 @@ from kg.graph import build_graph, summary
 from kg.ingest import Skipped, read_path
 from kg.jsonl import write_units
 from kg.records import Document, Unit
+from kg.report import write_report
+from kg.view import write_graph_html
 
 EXTRACTED = "extracted.jsonl"
 
@@ -49,4 +52,6 @@ def build(corpus: Path, out_dir: Path, nlp: Language, *,
     write_units(units, files[0])
     graph = build_graph(docs, units)
     files += export(graph, out_dir)
+    files.append(write_graph_html(graph, out_dir / "graph.html", title=f"kg: {Path(corpus).name}"))
+    files.append(write_report(graph, docs, skipped, out_dir))
     return BuildResult(out_dir, docs, skipped, units, graph, files)

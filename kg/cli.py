@@ -224,7 +224,7 @@ def build(
         e = edges[i] if i < len(edges) else ("", "")
         table.add_row(n[0], str(n[1]), e[0], str(e[1]))
     Console().print(table)
-    typer.echo(f"written to {output}: " + ", ".join(p.name for p in result.files[:4]) + ", …")
+    typer.echo(f"written to {output}: " + ", ".join(sorted({p.relative_to(output).parts[0] for p in result.files})))
     failed = bool(result.skipped)
     if neo4j_uri:
         config = _neo4j_config(neo4j_uri, None, None)
@@ -285,3 +285,39 @@ def train(
         report.write_text(json.dumps({"folds": [{"doc": f.doc, "settings": f.settings, **f.report.to_dict()}
                                                 for f in folds], "mean": mean.to_dict()},
                                      ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+@app.command()
+def review(
+    predictions: Annotated[Path, typer.Argument(help="Predictions with confidences (SCHEMA JSONL from `kg extract`).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the paragraphs to review.")],
+    limit: Annotated[int, typer.Option(min=1, help="How many paragraphs to write.")] = 50,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="schema, doccano or label-studio.")] = "schema",
+) -> None:
+    """Write the paragraphs with the least confident predictions, least confident first, for correction.
+
+    schema (default): the SCHEMA lines as predicted, every prediction with its confidence.
+
+    Corrected schema lines are gold for `kg train`, which needs EVERY line of each document it trains on.
+
+    So put them in place of their originals in the complete file of their documents (kg extract's output).
+
+    The other lines matter: headings and metadata lines give each paragraph its year, status and region.
+
+    doccano: JSONL {"text", "label": \[\[start, end, LABEL], ...], "doc", "para"}; entities and goals, no relations.
+
+    label-studio: a JSON list of tasks with scored predictions (Labels "label" on Text "text", and Relations).
+    """
+    from kg.jsonl import JsonlError, read_units
+    from kg.review import FORMATS, least_confident, write_review
+
+    if fmt not in FORMATS:
+        typer.echo(f"kg review: unknown format {fmt!r} (one of {', '.join(FORMATS)})", err=True)
+        raise typer.Exit(1)
+    try:
+        units = read_units(predictions)
+    except JsonlError as exc:
+        typer.echo(f"kg review: {exc}", err=True)
+        raise typer.Exit(1)
+    count = write_review(least_confident(units, limit), output, fmt)
+    typer.echo(f"{count} of {len(units)} paragraphs, least confident first → {output}")

@@ -2,27 +2,45 @@
 
 The pkuseg model is never part of a saved pipeline: it lives in the cache
 (`kg.segmenter`) and is attached to the tokenizer at load time, together
-with our domain user dictionary.
+with our domain user dictionary (`user_dictionary`).
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
 from kg import components  # noqa: F401  (registers the kg_* factories)
-from kg.segmenter import ensure_model
+from kg.segmenter import cache_dir, ensure_model
 
 PACKAGE_DIR = Path(__file__).parent
 SHIPPED_PIPELINE = PACKAGE_DIR / "pipeline"
-USER_DICT = PACKAGE_DIR / "data" / "userdict.txt"
 CONFIG = PACKAGE_DIR.parent / "pipelines" / "kg.cfg"
 NOT_SAVED = ["tokenizer", "vocab"]
 
 
+def user_dictionary() -> Path:
+    """pkuseg's user dictionary: the domain words of kg.components.lexicon (school, office and
+    programme kind words, known bodies and initiatives), written once per vocabulary to the cache."""
+    from kg.components import lexicon
+
+    words = sorted({w for group in (lexicon.OFFICE_HEADS, lexicon.SCHOOL_HEADS, lexicon.PROGRAM_HEADS,
+                                    lexicon.KNOWN_OFFICES, lexicon.KNOWN_PROGRAMS, lexicon.KNOWN_REGIONS)
+                    for w in group if len(w) >= 2})
+    text = "\n".join(words) + "\n"
+    path = cache_dir() / f"userdict-{hashlib.sha1(text.encode()).hexdigest()[:12]}.txt"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
 def segmenter_settings() -> dict[str, str]:
-    return {"pkuseg_model": str(ensure_model()), "pkuseg_user_dict": str(USER_DICT)}
+    return {"pkuseg_model": str(ensure_model()), "pkuseg_user_dict": str(user_dictionary())}
 
 
 def attach_segmenter(nlp: Language) -> Language:
