@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kg.components.extensions import GOALS_KEY
-from kg.components.relations import candidate_pairs, legal_labels
-from kg.evaluate import GOAL_FIELDS, evaluate
+from kg.components.relations import Relations, candidate_pairs, decide, legal_labels
+from kg.evaluate import evaluate
 from kg.records import Relation, Unit
+from kg.train import with_gold_mentions
 
 
 def annotate(nlp, text: str, entities: list[tuple[str, str]], goals: list[str] = ()):
@@ -90,26 +91,10 @@ def test_no_mentions_no_relations(nlp):
 # --- the gold, with gold entities and goals ----------------------------------
 
 def oracle_doc(nlp, unit: Unit):
-    """The paragraph with its gold entities and goals put on the tokens (widened to token
-    boundaries where they fall inside a token), relations extracted; and the gold id of each
-    span as placed."""
-    doc = nlp.get_pipe("sentences")(nlp.make_doc(unit.text))
-    ids, ents, taken = {}, [], set()
-    for m in sorted(unit.entities, key=lambda m: m.start):
-        span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
-        if taken.isdisjoint(range(span.start, span.end)):  # two gold spans may share a token
-            taken.update(range(span.start, span.end))
-            ents.append(span)
-            ids[(span.start_char, span.end_char, m.label)] = m.id
-    doc.ents = ents
-    goals = []
-    for g in unit.goals:
-        span = doc.char_span(g.start, g.end, label="GOAL", alignment_mode="expand")
-        span._.goal = {name: getattr(g, name) for name in GOAL_FIELDS}
-        goals.append(span)
-        ids[(span.start_char, span.end_char, "GOAL")] = g.id
-    doc.spans[GOALS_KEY] = goals
-    return nlp.get_pipe("relations")(doc), ids
+    """The paragraph with its gold entities and goals (kg.train.with_gold_mentions), relations
+    extracted; and the gold id of each span as placed."""
+    doc, keys = with_gold_mentions(nlp.get_pipe("sentences")(nlp.make_doc(unit.text)), unit)
+    return nlp.get_pipe("relations")(doc), {key: id_ for id_, key in keys.items()}
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +133,34 @@ def test_relation_f1_with_oracle_mentions(oracle):
         score = part.relations.overall
         if score.tp + score.fn >= 20:
             assert score.fscore >= 0.8, f"{doc}: relation F1 {score.fscore:.3f}"
+
+
+def test_fitted_classifier_round_trips_and_changes_decisions(nlp, gold_units, tmp_path):
+    """A classifier fitted on the gold (gold mentions) decides otherwise than the rules, with
+    probabilities as confidences, and decides the same after to_disk/from_disk."""
+    examples = []
+    for unit in gold_units:
+        doc, keys = with_gold_mentions(nlp.get_pipe("sentences")(nlp.make_doc(unit.text)), unit)
+        examples.append((doc, {(r.label, keys[r.head], keys[r.tail]) for r in unit.relations
+                               if r.head in keys and r.tail in keys}))
+    fitted = Relations("relations")
+    fitted.fit(examples, seed=0)
+    assert fitted.classifier.trained
+
+    def decisions(component: Relations, doc) -> set:
+        chosen = component.choose(component.score(doc, candidate_pairs(doc)), component.classifier.threshold)
+        return {(r.label, r.head.start_char, r.tail.start_char, r.confidence) for r in chosen}
+
+    learned = [decisions(fitted, doc) for doc, _ in examples]
+    rules = [{(r.label, r.head.start_char, r.tail.start_char) for r in decide(doc, candidate_pairs(doc))}
+             for doc, _ in examples]
+    assert any({d[:3] for d in mine} != theirs for mine, theirs in zip(learned, rules))
+    assert all(fitted.classifier.threshold <= d[3] <= 1 for mine in learned for d in mine)
+
+    fitted.to_disk(tmp_path / "relations")
+    loaded = Relations("relations").from_disk(tmp_path / "relations")
+    assert loaded.classifier.weights == fitted.classifier.weights
+    assert [decisions(loaded, doc) for doc, _ in examples] == learned
+
+    Relations("relations").to_disk(tmp_path / "rules")  # unfitted: loads back as the rules alone
+    assert not Relations("relations").from_disk(tmp_path / "rules").classifier.trained
