@@ -294,7 +294,7 @@ def review(
     limit: Annotated[int, typer.Option(min=1, help="How many paragraphs to write.")] = 50,
     fmt: Annotated[str, typer.Option("--format", "-f", help="schema, doccano or label-studio.")] = "schema",
 ) -> None:
-    """Write the paragraphs with the least confident predictions, least confident first, for correction.
+    r"""Write the paragraphs with the least confident predictions, least confident first, for correction.
 
     schema (default): the SCHEMA lines as predicted, every prediction with its confidence.
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.components.extensions import GOALS_KEY
+from kg.components.extensions import GOALS_KEY, doc_text
 from kg.records import Document, Goal, Mention, Paragraph, Relation, Unit
 
 
@@ -44,7 +44,7 @@ def extract_units(nlp: Language, documents: Iterable[Document], *, min_confidenc
 def doc_to_unit(doc: Doc, *, min_confidence: float = 0.0) -> Unit:
     """Read entities, goals and relations off a processed Doc into SCHEMA ids and offsets."""
     context = doc._.context or {}
-    unit = Unit(doc=context.get("doc", ""), para=context.get("para", 0), text=doc.text)
+    unit = Unit(doc=context.get("doc", ""), para=context.get("para", 0), text=doc_text(doc))
     ids: dict[tuple[int, int, str], int] = {}
     for span in doc.ents:
         if span._.confidence < min_confidence:

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.components.classifier import FeatureClassifier
+from kg.components.extensions import doc_text
 from kg.components.function_words import breaking_words
 from kg.components.lexicon import (
     DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_PROGRAMS, KNOWN_REGIONS, MIN_LEN_BY_HEAD,
@@ -48,6 +49,22 @@ class Candidate:
     rule: str
     trim: int = 0  # tokens cut from the widest left boundary of a head rule
     features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The paragraph's text and its pkuseg tokens as plain strings and offsets (read once per Doc)."""
+
+    text: str
+    words: list[str]
+    starts: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc) -> "Tokens":
+        return cls(doc_text(doc), [t.text for t in doc], [t.idx for t in doc])
+
+    def end(self, i: int) -> int:
+        return self.starts[i] + len(self.words[i])
 
 
 @dataclass(frozen=True)
@@ -118,7 +135,7 @@ def _date_candidates(text: str) -> list[Candidate]:
             for pattern, conf, rule in DATE_PATTERNS for m in pattern.finditer(text)]
 
 
-def _region_candidates(doc: Doc, context: dict, vocab: Vocab) -> list[Candidate]:
+def _region_candidates(toks: Tokens, context: dict, vocab: Vocab) -> list[Candidate]:
     names = {name: "region-known" for name in KNOWN_REGIONS}
     own = (context or {}).get("region")
     if own:
@@ -126,12 +143,11 @@ def _region_candidates(doc: Doc, context: dict, vocab: Vocab) -> list[Candidate]
         short = re.sub(r"(市|区|县|省|自治县|新区)$", "", own)
         if len(short) >= 2:
             names[short] = "region-own"
-    for tok in doc:
-        t = tok.text
+    for t in toks.words:
         if REGION_TOKEN.match(t) and t not in NOT_REGIONS and t[0] not in "全本我各该" \
                 and not vocab.starts_with_stop(t):
             names.setdefault(t, "region-token")
-    text = doc.text
+    text = toks.text
     return [Candidate(m.start(), m.end(), "REGION", 0.8, 5, rule)
             for name, rule in sorted(names.items(), key=lambda kv: -len(kv[0])) if name in text
             for m in re.finditer(re.escape(name), text)]
@@ -142,32 +158,32 @@ def _suffix_pattern(heads: tuple[str, ...]) -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, sorted(heads, key=len, reverse=True))) + ")$")
 
 
-def _head_spans(doc: Doc, heads: tuple[str, ...], vocab: Vocab, *, min_len: int, max_len: int = 24,
-                exclude: frozenset[str] = frozenset(), level_prefix: bool = False) -> list[tuple[Span, int]]:
-    """Tokens ending in a kind word, extended left over name-like tokens: (span, trim) for each
-    left boundary from the widest one inwards."""
+def _head_spans(toks: Tokens, heads: tuple[str, ...], vocab: Vocab, *, min_len: int, max_len: int = 24,
+                exclude: frozenset[str] = frozenset(), level_prefix: bool = False) -> list[tuple[int, int, int]]:
+    """Tokens ending in a kind word, extended left over name-like tokens: (start, end, trim) in
+    characters, for each left boundary from the widest one inwards."""
     out = []
+    words = toks.words
     ends_with_head = _suffix_pattern(heads)
-    for tok in doc:
-        t = tok.text
+    for i, t in enumerate(words):
         if t in vocab.stop or t in exclude or not ends_with_head.search(t):
             continue
-        start = tok.i
+        end = toks.end(i)
+        start = i
         while start > 0:
-            prev = doc[start - 1]
-            if prev.text in vocab.stop or not NAMEY.match(prev.text) or tok.idx + len(t) - prev.idx > max_len:
+            prev = words[start - 1]
+            if prev in vocab.stop or not NAMEY.match(prev) or end - toks.starts[start - 1] > max_len:
                 break
             start -= 1
-        while start < tok.i and doc[start].text in GENERIC_MODIFIERS:
+        while start < i and words[start] in GENERIC_MODIFIERS:
             start += 1
-        if level_prefix and start > 0 and doc[start - 1].text in ("区", "市", "县", "省"):
+        if level_prefix and start > 0 and words[start - 1] in ("区", "市", "县", "省"):
             start -= 1  # 区教育局: the level character belongs to the name
-        for trim, s in enumerate(range(start, min(tok.i + 1, start + MAX_VARIANTS))):
-            span = doc[s:tok.i + 1]
-            name = span.text
+        for trim, s in enumerate(range(start, min(i + 1, start + MAX_VARIANTS))):
+            name = toks.text[toks.starts[s]:end]
             if len(name) < min_len or name in heads or name in GENERIC_MODIFIERS or _generic_name(name, heads):
                 continue
-            out.append((span, trim))
+            out.append((toks.starts[s], end, trim))
     return out
 
 
@@ -176,27 +192,27 @@ def _generic_name(name: str, heads: tuple[str, ...]) -> bool:
     return any(name.endswith(h) and name[:-len(h)] in GENERIC_MODIFIERS for h in heads)
 
 
-def _school_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
+def _school_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     """Named schools; an awarded designation (省优质幼儿园) is a PROGRAM, a generic one nothing."""
     out = []
-    for span, trim in _head_spans(doc, SCHOOL_HEADS, vocab, min_len=3, max_len=12):
-        name = span.text
+    for start, end, trim in _head_spans(toks, SCHOOL_HEADS, vocab, min_len=3, max_len=12):
+        name = toks.text[start:end]
         modifier = name[:-2]
         if any(w in modifier for w in DESIGNATION_WORDS):
             if re.match(rf"^(省|市|区|县|国家|全国|[{CJK}]{{1,3}}(省|市))", name):
-                out.append(Candidate(span.start_char, span.end_char, "PROGRAM", 0.6, 2 + trim, "designation", trim))
+                out.append(Candidate(start, end, "PROGRAM", 0.6, 2 + trim, "designation", trim))
             continue
         generic = any(g in modifier for g in GENERIC_MODIFIERS if len(g) > 1)
-        out.append(Candidate(span.start_char, span.end_char, "SCHOOL", 0.75, (9 if generic else 2) + trim,
+        out.append(Candidate(start, end, "SCHOOL", 0.75, (9 if generic else 2) + trim,
                              "school-head", trim, {"generic": generic}))
     return out
 
 
-def _office_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
-    text = doc.text
-    out = [Candidate(s.start_char, s.end_char, "OFFICE", 0.75, 2 + trim, "office-head", trim)
-           for s, trim in _head_spans(doc, OFFICE_HEADS, vocab, min_len=2, max_len=18, exclude=NOT_OFFICES,
-                                      level_prefix=True)]
+def _office_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
+    text = toks.text
+    out = [Candidate(start, end, "OFFICE", 0.75, 2 + trim, "office-head", trim)
+           for start, end, trim in _head_spans(toks, OFFICE_HEADS, vocab, min_len=2, max_len=18,
+                                               exclude=NOT_OFFICES, level_prefix=True)]
     out += [Candidate(m.start(), m.end(), "OFFICE", 0.85, 2, "office-known")
             for name in KNOWN_OFFICES if name in text for m in re.finditer(re.escape(name), text)]
     # 与财政、编办、人社等部门: the short names in the list are offices
@@ -211,13 +227,14 @@ def _office_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
     return out
 
 
-def _program_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
+def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     out = []
-    for span, trim in _head_spans(doc, PROGRAM_HEADS, vocab, min_len=4):
-        need = max((n for h, n in MIN_LEN_BY_HEAD.items() if span.text.endswith(h)), default=4)
-        out.append(Candidate(span.start_char, span.end_char, "PROGRAM", 0.55, (4 if len(span.text) >= need else 9) + trim,
-                             "program-head", trim, {"short": len(span.text) < need}))
-    text = doc.text
+    text = toks.text
+    for start, end, trim in _head_spans(toks, PROGRAM_HEADS, vocab, min_len=4):
+        name = text[start:end]
+        need = max((n for h, n in MIN_LEN_BY_HEAD.items() if name.endswith(h)), default=4)
+        out.append(Candidate(start, end, "PROGRAM", 0.55, (4 if len(name) >= need else 9) + trim,
+                             "program-head", trim, {"short": len(name) < need}))
     out += [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3, "program-known")
             for name in KNOWN_PROGRAMS if name in text for m in re.finditer(re.escape(name), text)]
     return out
@@ -242,10 +259,11 @@ def _split_shared_suffix(cands: list[Candidate], text: str, vocab: Vocab) -> lis
 def find_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
     """Every rule's candidates, overlapping alternatives included."""
     context = doc._.context or {}
-    text = doc.text
+    toks = Tokens.of(doc)
+    text = toks.text
     cands = (_policy_candidates(text) + _date_candidates(text) + _quoted_candidates(text)
-             + _office_candidates(doc, vocab) + _school_candidates(doc, vocab) + _program_candidates(doc, vocab)
-             + _region_candidates(doc, context, vocab))
+             + _office_candidates(toks, vocab) + _school_candidates(toks, vocab) + _program_candidates(toks, vocab)
+             + _region_candidates(toks, context, vocab))
     return _split_shared_suffix(cands, text, vocab)
 
 
@@ -314,7 +332,7 @@ class EntityRules:
         return self.choose(self.score(doc, cands), self.ranker.threshold)
 
     def score(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
-        text = doc.text
+        text = doc_text(doc)
         for c in cands:
             c.confidence = round(self.ranker.probability(candidate_features(text, c)), 3)
         return cands
@@ -328,7 +346,7 @@ class EntityRules:
         """Learn which candidates are gold mentions (exact span and label)."""
         rows, labels = [], []
         for doc, gold in docs_and_gold:
-            text = doc.text
+            text = doc_text(doc)
             for c in find_candidates(doc, self.vocab):
                 rows.append(candidate_features(text, c))
                 labels.append((c.start, c.end, c.label) in gold)

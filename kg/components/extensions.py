@@ -28,6 +28,18 @@ class SpanRelation:
     sentence: Span  # the sentence the relation rests on
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once: spaCy rebuilds it from the tokens on every access, and every
+    component reads it (the text of a Doc never changes after tokenization)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+_TEXT_KEY = "kg.text"
+
+
 def _register() -> None:
     if not Doc.has_extension("context"):
         Doc.set_extension("context", default=None)

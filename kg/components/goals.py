@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.extensions import GOALS_KEY
+from kg.components.extensions import GOALS_KEY, doc_text
 from kg.numbers import NUMBER, Quantity, find_dates, find_quantities, normalize, parse_number
 from kg.structure import split_sentences
 
@@ -418,7 +418,7 @@ def _clause_goals(sent: _Sentence, cs: int, ce: int, full: str) -> list[GoalMatc
 def make_goals(nlp: Language, name: str):
     def goals(doc: Doc) -> Doc:
         spans = []
-        for g in find_goals(doc.text, doc._.context):
+        for g in find_goals(doc_text(doc), doc._.context):
             span = doc.char_span(g.start, g.end, label="GOAL", alignment_mode="expand")
             if span is None or any(s.start == span.start and s.end == span.end for s in spans):
                 continue

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.components.classifier import FeatureClassifier
-from kg.components.extensions import GOALS_KEY, SpanRelation
+from kg.components.extensions import GOALS_KEY, SpanRelation, doc_text
 from kg.records import RELATION_TYPES
 
 # The kinds of rule, weakest first: where two rules label one pair, the stronger one's label
@@ -377,7 +377,7 @@ def _starting_in(sent: Span, spans) -> list[Span]:
 
 def _view(doc: Doc, sent: Span) -> _Sentence:
     goals = doc.spans[GOALS_KEY] if GOALS_KEY in doc.spans else []
-    return _Sentence(sent, doc.text, _starting_in(sent, doc.ents), _starting_in(sent, goals))
+    return _Sentence(sent, doc_text(doc), _starting_in(sent, doc.ents), _starting_in(sent, goals))
 
 
 def _rule_decisions(view: _Sentence) -> dict[tuple, tuple[str, str]]:
