@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,12 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
 GOLD = SHARED / "annotations" / "seeds.gold.jsonl"
+KG = str(Path(sys.executable).with_name("kg"))  # the console script of the venv running the tests
+
+
+def run_kg(*args: str) -> subprocess.CompletedProcess:
+    """The `kg` command run as a user runs it, from the repository root."""
+    return subprocess.run([KG, *args], capture_output=True, text=True, cwd=REPO)
 
 
 @pytest.fixture(scope="session")

@@ -3,27 +3,21 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import GOLD, REPO, SEEDS
+from conftest import GOLD, SEEDS, run_kg
 from kg.evaluate import evaluate
 from kg.jsonl import read_units
 
-KG = str(Path(sys.executable).with_name("kg"))
 
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([KG, *args], capture_output=True, text=True, cwd=REPO)
 
 
 @pytest.fixture(scope="module")
 def predicted(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("extract") / "seeds.jsonl"
-    proc = run("extract", str(SEEDS), "-o", str(out))
+    proc = run_kg("extract", str(SEEDS), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -46,7 +40,7 @@ def test_quality_on_the_seed_gold(predicted, gold_units):
 
 
 def test_eval_json_on_the_prediction(predicted):
-    proc = run("eval", str(GOLD), str(predicted), "--json")
+    proc = run_kg("eval", str(GOLD), str(predicted), "--json")
     assert proc.returncode == 0, proc.stderr
     scores = json.loads(proc.stdout)
     assert set(scores["entities"]["labels"]) >= {"PROGRAM", "SCHOOL", "DATE"}
@@ -58,7 +52,7 @@ def test_jsonl_units_give_the_same_facts_as_the_files(predicted, tmp_path, gold_
     units_in.write_text("".join(json.dumps({k: r[k] for k in ("doc", "para", "text")}, ensure_ascii=False) + "\n"
                                 for r in rows), encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    proc = run("extract", str(units_in), "-o", str(out))
+    proc = run_kg("extract", str(units_in), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     from_files = [u.to_json() for u in read_units(predicted) if u.doc.startswith("000")]
     assert [u.to_json() for u in read_units(out)] == from_files
@@ -66,7 +60,7 @@ def test_jsonl_units_give_the_same_facts_as_the_files(predicted, tmp_path, gold_
 
 def test_min_confidence_drops_predictions(predicted, tmp_path):
     out = tmp_path / "confident.jsonl"
-    proc = run("extract", str(SEEDS / "004_ee43da8c78f126af.txt"), "-o", str(out), "--min-confidence", "0.8")
+    proc = run_kg("extract", str(SEEDS / "004_ee43da8c78f126af.txt"), "-o", str(out), "--min-confidence", "0.8")
     assert proc.returncode == 0, proc.stderr
     kept = read_units(out)
     allofit = [u for u in read_units(predicted) if u.doc == "004_ee43da8c78f126af.txt"]
@@ -81,7 +75,7 @@ def test_bad_files_are_named_and_the_rest_is_extracted(tmp_path):
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 8)
     out = tmp_path / "out.jsonl"
-    proc = run("extract", str(corpus), "-o", str(out))
+    proc = run_kg("extract", str(corpus), "-o", str(out))
     assert proc.returncode == 1
     assert "empty.txt" in proc.stderr and "binary.txt" in proc.stderr
     assert {u.doc for u in read_units(out)} == {"good.txt"}
@@ -91,7 +85,7 @@ def test_broken_input_jsonl_names_the_line(tmp_path):
     bad = tmp_path / "units.jsonl"
     bad.write_text('{"doc": "a.txt", "para": 0, "text": "桐川县教育局工作要点"}\n{"doc": "a.txt", "para": 1\n',
                    encoding="utf-8")
-    proc = run("extract", str(bad), "-o", str(tmp_path / "out.jsonl"))
+    proc = run_kg("extract", str(bad), "-o", str(tmp_path / "out.jsonl"))
     assert proc.returncode == 1
     assert f"{bad}:2" in proc.stderr
     assert not (tmp_path / "out.jsonl").exists()

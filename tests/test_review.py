@@ -2,35 +2,29 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEEDS
+from conftest import SEEDS, run_kg
 from kg.jsonl import read_units
 from kg.records import ENTITY_LABELS, RELATION_LABELS
 from kg.review import least_confidence
 
-KG = str(Path(sys.executable).with_name("kg"))
 SEED = SEEDS / "004_ee43da8c78f126af.txt"
 
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([KG, *args], capture_output=True, text=True, cwd=REPO)
 
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("review") / "extracted.jsonl"
-    proc = run("extract", str(SEED), "-o", str(out))
+    proc = run_kg("extract", str(SEED), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     return out
 
 
 def review(extracted: Path, out: Path, *options: str) -> Path:
-    proc = run("review", str(extracted), "-o", str(out), *options)
+    proc = run_kg("review", str(extracted), "-o", str(out), *options)
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -93,8 +87,8 @@ def test_broken_input_is_named_and_nothing_is_written(tmp_path):
     bad = tmp_path / "bad.jsonl"
     good = '{"doc": "a.txt", "para": 0, "text": "县教育局年度工作要点", "entities": []}'
     bad.write_text(good + '\n{"doc": "a.txt"\n', encoding="utf-8")
-    proc = run("review", str(bad), "-o", str(tmp_path / "out.jsonl"))
+    proc = run_kg("review", str(bad), "-o", str(tmp_path / "out.jsonl"))
     assert proc.returncode == 1 and f"{bad}:2" in proc.stderr
     assert not (tmp_path / "out.jsonl").exists()
-    proc = run("review", str(bad), "-o", str(tmp_path / "out.jsonl"), "--format", "csv")
+    proc = run_kg("review", str(bad), "-o", str(tmp_path / "out.jsonl"), "--format", "csv")
     assert proc.returncode == 1 and "csv" in proc.stderr

@@ -1,18 +1,14 @@
 """kg train: the learned parts fit on gold, save and load, and are measured on unseen documents."""
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEEDS
+from conftest import SEEDS, run_kg
 from kg.jsonl import read_units
 from kg.pipeline import from_config, load
 from kg.train import leave_one_out, train
 
-KG = str(Path(sys.executable).with_name("kg"))
 SMALL = ("000_6f03f12d06f5859c.txt", "003_aac5419786a11bdd.txt", "004_ee43da8c78f126af.txt")
 
 
@@ -55,7 +51,6 @@ def test_extract_with_another_pipeline(untrained, tmp_path):
 
     save(untrained, out)  # untrained: rules only, no ranker
     pred = tmp_path / "pred.jsonl"
-    proc = subprocess.run([KG, "extract", str(SEEDS / "003_aac5419786a11bdd.txt"), "-o", str(pred),
-                           "--pipeline", str(out)], capture_output=True, text=True, cwd=REPO)
+    proc = run_kg("extract", str(SEEDS / "003_aac5419786a11bdd.txt"), "-o", str(pred), "--pipeline", str(out))
     assert proc.returncode == 0, proc.stderr
     assert sum(len(u.entities) for u in read_units(pred)) > 50
