@@ -87,7 +87,7 @@ def connect(config: Neo4jConfig) -> Driver:
         driver.close()
         raise Neo4jUnavailable(f"Neo4j at {config.uri} refused the credentials of user {config.user!r}: "
                                f"{exc.message}") from None
-    except (ServiceUnavailable, DriverError, OSError) as exc:
+    except (ServiceUnavailable, DriverError, OSError, ValueError) as exc:  # ValueError: an unresolvable address
         driver.close()
         raise Neo4jUnavailable(f"Neo4j at {config.uri} is not reachable: {exc}") from None
     return driver

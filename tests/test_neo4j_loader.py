@@ -146,6 +146,12 @@ def test_a_server_that_is_down_is_a_clear_error_naming_the_uri(seed_graph, tmp_p
     assert "not-the-password" not in result.output and "Traceback" not in result.output
 
 
+def test_an_address_that_does_not_resolve_is_a_clear_error(seed_graph):
+    uri = "bolt://no-such-host.invalid:7687"
+    with pytest.raises(Neo4jUnavailable, match=f"Neo4j at {re.escape(uri)} is not reachable"):
+        load_graph(seed_graph, uri, "neo4j", "secret", progress=False)
+
+
 def test_wrong_credentials_are_refused_before_any_write(bolt_server, seed_graph):
     with pytest.raises(Neo4jUnavailable, match="refused the credentials of user 'root'"):
         load_graph(seed_graph, bolt_server.uri, "root", "wrong-password", "loader_seed", progress=False)
