@@ -29,12 +29,13 @@ from kg.components.lexicon import (
 )
 
 CJK = r"\u4e00-\u9fff"
-NAMEY = re.compile(rf"^[{CJK}A-Za-z0-9０-９·•\.\+\-²]+$")
+NAMEY = re.compile(rf"^[{CJK}A-Za-z0-9０-９][{CJK}A-Za-z0-9０-９·•\.\+\-²]*$")
 BARE_COUNT = re.compile(r"^[一二三四五六七八九十两0-9]+[个项大条张类种]")
 QUOTED = re.compile(r"“([^“”]{1,40})”")
 POLICY_TITLE = re.compile(r"《([^《》]{2,80})》")
 # Verbs before a quoted phrase that make it the name of something carried out.
 LONE_QUOTE_CUE = re.compile(r"(推进|开展|实施|深化|打造|推动|启动|做好|落实|擦亮|争创|创建|举办|组织|参加|承办|探索|推出|建设|打响)$")
+HEADING_MARK = re.compile(r"^[（(]?[0-9０-９]+[)）.．、]?$")  # 2. / (3) / 12: a numbered list, not part of a name
 REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}(省|市|区|县)$")
 MAX_VARIANTS = 4  # left boundaries proposed per head
 
@@ -175,7 +176,7 @@ def _head_spans(toks: Tokens, heads: tuple[str, ...], vocab: Vocab, *, min_len: 
             if prev in vocab.stop or not NAMEY.match(prev) or end - toks.starts[start - 1] > max_len:
                 break
             start -= 1
-        while start < i and words[start] in GENERIC_MODIFIERS:
+        while start < i and (words[start] in GENERIC_MODIFIERS or HEADING_MARK.match(words[start])):
             start += 1
         if level_prefix and start > 0 and words[start - 1] in ("区", "市", "县", "省"):
             start -= 1  # 区教育局: the level character belongs to the name
