@@ -1,6 +1,7 @@
 """The `kg` command line."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -30,10 +31,29 @@ def setup() -> None:
     typer.echo(f"pkuseg model: {path}")
 
 
-def _load_nlp(pipeline: Path | None):
-    from kg.pipeline import load
+def _fail(command: str, message: object) -> None:
+    typer.echo(f"kg {command}: {message}", err=True)
+    raise typer.Exit(1)
 
-    return load(pipeline)
+
+@contextmanager
+def _writing(command: str, path: Path):
+    """An output that cannot be written is a one-line error naming it (what was written before stays)."""
+    try:
+        yield
+    except OSError as exc:
+        _fail(command, f"{path}: cannot write: {exc.strerror or exc}")
+
+
+def _load_nlp(command: str, pipeline: Path | None = None, config: Path | None = None):
+    """The saved pipeline (or, with `config`, an untrained one): a clear error if it cannot be had."""
+    from kg.pipeline import from_config, load
+    from kg.segmenter import ModelUnavailable
+
+    try:
+        return from_config(config) if config else load(pipeline)
+    except (OSError, ValueError, ModelUnavailable) as exc:
+        _fail(command, exc)
 
 
 def _read_documents(input_path: Path):
@@ -70,15 +90,15 @@ def extract(
     try:
         documents, skipped = _read_documents(input_path)
     except JsonlError as exc:
-        typer.echo(f"kg extract: {exc}", err=True)
-        raise typer.Exit(1)
-    nlp = _load_nlp(pipeline)
+        _fail("extract", exc)
+    nlp = _load_nlp("extract", pipeline)
     total = sum(len(d.paragraphs) for d in documents)
     with progress_bar() as bar:
         task = bar.add_task("extracting", total=total)
         units = list(extract_units(nlp, documents, min_confidence=min_confidence,
                                    on_unit=lambda _: bar.advance(task)))
-    write_units(units, output)
+    with _writing("extract", output):
+        write_units(units, output)
     typer.echo(f"{len(units)} paragraphs from {len(documents)} document(s) → {output}")
     _report_skipped(skipped)
     if skipped:
@@ -207,9 +227,14 @@ def build(
     from kg.build import build as run_build
     from kg.neo4j_loader import LoadError, Neo4jUnavailable, load_graph
 
-    documents = _read_documents(corpus)
-    nlp = _load_nlp(pipeline)
-    with progress_bar() as bar:
+    from kg.jsonl import JsonlError
+
+    try:
+        documents = _read_documents(corpus)
+    except JsonlError as exc:
+        _fail("build", exc)
+    nlp = _load_nlp("build", pipeline)
+    with progress_bar() as bar, _writing("build", output):
         task = bar.add_task("extracting", total=sum(len(d.paragraphs) for d in documents[0]))
         result = run_build(corpus, output, nlp, on_unit=lambda _: bar.advance(task), documents=documents)
     table = Table(title=f"kg build: {len(result.documents)} document(s), {len(result.units)} paragraphs")
@@ -259,7 +284,7 @@ def train(
 
     from kg.evaluate import render
     from kg.jsonl import JsonlError, read_units
-    from kg.pipeline import CONFIG, SHIPPED_PIPELINE, from_config
+    from kg.pipeline import CONFIG, SHIPPED_PIPELINE
     from kg.train import leave_one_out, train as fit_and_save
 
     try:
@@ -267,9 +292,10 @@ def train(
     except JsonlError as exc:
         typer.echo(f"kg train: {exc}", err=True)
         raise typer.Exit(1)
-    nlp = from_config(config or CONFIG)
+    nlp = _load_nlp("train", config=config or CONFIG)
     if not loo:
-        settings = fit_and_save(nlp, units, output or SHIPPED_PIPELINE, seed=seed)
+        with _writing("train", output or SHIPPED_PIPELINE):
+            settings = fit_and_save(nlp, units, output or SHIPPED_PIPELINE, seed=seed)
         typer.echo(f"trained on {len({u.doc for u in units})} documents {settings} → {output or SHIPPED_PIPELINE}")
         return
     console = Console()
@@ -282,9 +308,10 @@ def train(
     console.print("[bold]leave-one-document-out: all folds pooled (micro), and the mean over folds[/bold]")
     render(mean.micro, console, macro=mean.macro)
     if report:
-        report.write_text(json.dumps({"folds": [{"doc": f.doc, "settings": f.settings, **f.report.to_dict()}
-                                                for f in folds], "mean": mean.to_dict()},
-                                     ensure_ascii=False, indent=1), encoding="utf-8")
+        with _writing("train", report):
+            report.write_text(json.dumps({"folds": [{"doc": f.doc, "settings": f.settings, **f.report.to_dict()}
+                                                    for f in folds], "mean": mean.to_dict()},
+                                         ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @app.command()
@@ -319,5 +346,6 @@ def review(
     except JsonlError as exc:
         typer.echo(f"kg review: {exc}", err=True)
         raise typer.Exit(1)
-    count = write_review(least_confident(units, limit), output, fmt)
+    with _writing("review", output):
+        count = write_review(least_confident(units, limit), output, fmt)
     typer.echo(f"{count} of {len(units)} paragraphs, least confident first → {output}")

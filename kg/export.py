@@ -54,8 +54,10 @@ def read_graph(path: Path) -> nx.MultiDiGraph:
     """The MultiDiGraph a `write_json` file holds."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError(f"a JSON {type(data).__name__}, not an object")
         graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
-    except (json.JSONDecodeError, KeyError, TypeError) as err:
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
         raise ValueError(f"{path}: not a node-link JSON graph ({err})") from err
     for *_, key, attrs in graph.edges(keys=True, data=True):
         attrs["key"] = key  # node_link_graph takes the `key` attribute as the networkx key

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from kg.components.extensions import GOALS_KEY, doc_text
+from kg.components.extensions import GOALS_KEY, doc_text, span_key
 from kg.records import Document, Goal, Mention, Paragraph, Relation, Unit
 
 
@@ -19,7 +19,7 @@ def paragraph_context(document: Document, paragraph: Paragraph) -> dict:
     return {
         "doc": document.id, "para": paragraph.para, "year": paragraph.year or document.year,
         "doc_year": document.year, "status": paragraph.status, "region": document.region,
-        "office": document.office, "metadata": paragraph.metadata,
+        "metadata": paragraph.metadata,
     }
 
 
@@ -49,7 +49,7 @@ def doc_to_unit(doc: Doc, *, min_confidence: float = 0.0) -> Unit:
     for span in doc.ents:
         if span._.confidence < min_confidence:
             continue
-        ids[_key(span)] = len(unit.entities)
+        ids[span_key(span)] = len(unit.entities)
         unit.entities.append(Mention(len(unit.entities), span.start_char, span.end_char, span.label_,
                                      round(span._.confidence, 3)))
     goal_base = 100 if len(unit.entities) < 100 else len(unit.entities)
@@ -58,19 +58,16 @@ def doc_to_unit(doc: Doc, *, min_confidence: float = 0.0) -> Unit:
             continue
         fields = span._.goal or {}
         gid = goal_base + len(unit.goals)
-        ids[_key(span)] = gid
+        ids[span_key(span)] = gid
         unit.goals.append(Goal(gid, span.start_char, span.end_char, fields.get("metric"),
                                fields.get("comparator", "none"), fields.get("value"), fields.get("unit"),
                                fields.get("year"), fields.get("status", "planned"),
                                round(span._.confidence, 3)))
     for rel in doc._.relations or []:
-        head, tail = ids.get(_key(rel.head)), ids.get(_key(rel.tail))
+        head, tail = ids.get(span_key(rel.head)), ids.get(span_key(rel.tail))
         if head is None or tail is None or rel.confidence < min_confidence:
             continue
         unit.relations.append(Relation(head, tail, rel.label, round(rel.confidence, 3),
                                        (rel.sentence.start_char, rel.sentence.end_char)))
     return unit
 
-
-def _key(span: Span) -> tuple[int, int, str]:
-    return span.start_char, span.end_char, span.label_

@@ -69,4 +69,5 @@ def load(path: Path | str | None = None) -> Language:
 def save(nlp: Language, path: Path | str) -> None:
     """Write the pipeline's config and learned data; not the segmenter model, nor the vocab's
     strings (which would be words of the training text)."""
+    nlp.config["initialize"]["tokenizer"] = {}  # this machine's cache paths; load() attaches the segmenter
     nlp.to_disk(path, exclude=NOT_SAVED)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 SDIST = "pkuseg==0.0.25"
 MEMBER_DIR = "pkuseg-0.0.25/pkuseg/models/default/"
-MODEL_FILES = ("weights.npz", "features.pkl")
+SDIST_FILES = ("weights.npz", "features.pkl")
+MODEL_FILES = ("weights.npz", "features.msgpack")  # spacy-pkuseg's own format: it loads without a warning
 
 
 class ModelUnavailable(RuntimeError):
@@ -34,6 +35,18 @@ def model_dir() -> Path:
 
 def is_cached() -> bool:
     return all((model_dir() / name).is_file() for name in MODEL_FILES)
+
+
+def _convert_features(model: Path) -> None:
+    """features.pkl (as the sdist ships it) → features.msgpack (as spacy-pkuseg saves it)."""
+    import contextlib
+    import io
+
+    from spacy_pkuseg.feature_extractor import FeatureExtractor
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):  # its notice
+        FeatureExtractor.load(str(model)).save(str(model))
+    (model / "features.pkl").unlink()
 
 
 def ensure_model() -> Path:
@@ -55,10 +68,11 @@ def ensure_model() -> Path:
         staged = Path(tmp) / "default"
         staged.mkdir()
         with tarfile.open(sdists[0]) as tar:
-            for name in MODEL_FILES:
+            for name in SDIST_FILES:
                 member = tar.getmember(MEMBER_DIR + name)
                 with tar.extractfile(member) as src, open(staged / name, "wb") as dst:
                     shutil.copyfileobj(src, dst)
+        _convert_features(staged)
         if target.exists():
             shutil.rmtree(target)
         staged.rename(target)  # atomic: a half-written model is never seen as cached

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.components.classifier import FeatureClassifier
 from kg.components.entities import find_candidates
-from kg.components.extensions import GOALS_KEY
+from kg.components.extensions import GOALS_KEY, span_key
 from kg.components.relations import RelationKey, candidate_pairs, decide
 from kg.evaluate import MeanReport, Report, evaluate, match_goals, mean_reports
 from kg.extract import doc_to_unit, extract_units, paragraph_context
@@ -104,9 +104,6 @@ def fit_entities(nlp: Language, golds: list[GoldDocument], *, seed: int = 0) -> 
     return best
 
 
-def _span_key(span: Span) -> tuple[int, int, str]:
-    return span.start_char, span.end_char, span.label_
-
 
 def with_gold_mentions(doc: Doc, unit: Unit) -> tuple[Doc, dict[int, tuple[int, int, str]]]:
     """A copy of `doc` whose mentions are the gold entities and goals of `unit`, widened to token
@@ -119,10 +116,10 @@ def with_gold_mentions(doc: Doc, unit: Unit) -> tuple[Doc, dict[int, tuple[int, 
         if taken.isdisjoint(range(span.start, span.end)):
             taken.update(range(span.start, span.end))
             ents.append(span)
-            keys[m.id] = _span_key(span)
+            keys[m.id] = span_key(span)
     doc.ents = ents
     doc.spans[GOALS_KEY] = [doc.char_span(g.start, g.end, label="GOAL", alignment_mode="expand") for g in unit.goals]
-    keys.update({g.id: _span_key(span) for g, span in zip(unit.goals, doc.spans[GOALS_KEY])})
+    keys.update({g.id: span_key(span) for g, span in zip(unit.goals, doc.spans[GOALS_KEY])})
     return doc, keys
 
 
@@ -167,7 +164,7 @@ def fit_relations(nlp: Language, golds: list[GoldDocument], *, seed: int = 0) ->
         return {(i, *key) for i, (_, keys) in enumerate(examples) for key in keys}
 
     def found(relations_per_doc) -> set:
-        return {(i, r.label, _span_key(r.head), _span_key(r.tail))
+        return {(i, r.label, span_key(r.head), span_key(r.tail))
                 for i, rels in enumerate(relations_per_doc) for r in rels}
 
     def predict(held: GoldDocument):

@@ -89,3 +89,20 @@ def test_broken_input_jsonl_names_the_line(tmp_path):
     assert proc.returncode == 1
     assert f"{bad}:2" in proc.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_unusable_paths_are_one_line_errors(tmp_path):
+    seed = str(SEEDS / "003_aac5419786a11bdd.txt")
+    cases = {
+        "extract": ["extract", seed, "-o", str(tmp_path / "o.jsonl"), "--pipeline", str(tmp_path / "nowhere")],
+        "extract ": ["extract", seed, "-o", "/proc/no-such-dir/out.jsonl"],
+        "build": ["build", str(tmp_path / "bad.jsonl"), "-o", str(tmp_path / "out")],
+        "load": ["load", str(tmp_path / "list.json")],
+    }
+    (tmp_path / "bad.jsonl").write_text('{"doc": "a.txt", "para": 0\n', encoding="utf-8")
+    (tmp_path / "list.json").write_text("[]", encoding="utf-8")
+    for command, args in cases.items():
+        proc = run_kg(*args)
+        assert proc.returncode == 1, (command, proc.stderr)
+        assert proc.stderr.strip().startswith(f"kg {command.strip()}: ") and "Traceback" not in proc.stderr, proc.stderr
+    assert not (tmp_path / "out").exists()  # nothing half-built from a broken input

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 Features = dict[str, float]
@@ -42,8 +42,6 @@ class FeatureClassifier:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def probabilities(self, rows: Iterable[Features]) -> list[float]:
-        return [self.probability(r) for r in rows]
 
     def to_disk(self, path: Path) -> None:
         Path(path).write_text(json.dumps({"bias": self.bias, "threshold": self.threshold, "weights": self.weights}, ensure_ascii=False,

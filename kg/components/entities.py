@@ -111,9 +111,10 @@ def _program_head_prefix(tail: str) -> str | None:
     """The longest kind word (or kind phrase ending in one, up to 8 characters) that starts `tail`."""
     if tail[:1] in ("等", "的", "和", "与", "及"):
         return None
+    ends_with_kind = _suffix_pattern(PROGRAM_HEADS + QUOTED_ONLY_HEADS)
     best = None
     for n in range(1, min(len(tail), 8) + 1):
-        if any(tail[:n].endswith(h) for h in PROGRAM_HEADS + QUOTED_ONLY_HEADS):
+        if ends_with_kind.search(tail[:n]):
             best = tail[:n]
     return best
 
@@ -304,9 +305,8 @@ class EntityRules:
     WORDS_FILE = "breaking_words.txt"
     RANKER_FILE = "ranker.json"
 
-    def __init__(self, name: str, set_ents: bool = True):
+    def __init__(self, name: str):
         self.name = name
-        self.set_ents = set_ents
         self.breaking: frozenset[str] = frozenset()
         self.vocab = Vocab.of(STOP_WORDS)
         self.ranker = FeatureClassifier()
@@ -318,12 +318,7 @@ class EntityRules:
             if span is not None:
                 span._.confidence = c.confidence
                 spans.append(span)
-        spans = _non_overlapping(spans)
-        for span in spans:  # BIO in token.tag_: a feature a trained tok2vec can read (no tagger uses it)
-            for token in span:
-                token.tag_ = ("B-" if token.i == span.start else "I-") + span.label_
-        if self.set_ents:
-            doc.ents = spans
+        doc.ents = _non_overlapping(spans)
         return doc
 
     def select(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
@@ -375,10 +370,9 @@ class EntityRules:
         return self
 
 
-@Language.factory("kg_entity_rules", default_config={"set_ents": True})
-def make_entity_rules(nlp: Language, name: str, set_ents: bool) -> EntityRules:
-    """set_ents=False leaves doc.ents to a trained recognizer that reads the rules' tags."""
-    return EntityRules(name, set_ents)
+@Language.factory("kg_entity_rules")
+def make_entity_rules(nlp: Language, name: str) -> EntityRules:
+    return EntityRules(name)
 
 
 def _non_overlapping(spans: list[Span]) -> list[Span]:

@@ -3,7 +3,7 @@
 - `doc._.context`: what the paragraph's document says about it, set by
   `kg.extract` before the pipeline runs: {"doc", "para", "year" (the year
   that frames the paragraph), "doc_year", "status" ("planned"|"achieved"),
-  "region", "office"}.
+  "region", "metadata"}.
 - `doc.ents`: entity mentions (SCHEMA.md section 1 labels).
 - `doc.spans["goals"]`: goal spans (label "GOAL"); `span._.goal` holds the
   parsed fields {"metric", "comparator", "value", "unit", "year", "status"}.
@@ -26,6 +26,11 @@ class SpanRelation:
     label: str
     confidence: float
     sentence: Span  # the sentence the relation rests on
+
+
+def span_key(span: Span) -> tuple[int, int, str]:
+    """What identifies a mention or goal across components: its character offsets and label."""
+    return span.start_char, span.end_char, span.label_
 
 
 def doc_text(doc: Doc) -> str:

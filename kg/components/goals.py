@@ -267,7 +267,7 @@ def _metric(text: str, s: int, e: int, q: Quantity | None, rank: re.Match | None
     return metric
 
 
-def _is_target_quantity(text: str, q: Quantity, s: int, e: int, has_cmp: bool) -> bool:
+def _is_target_quantity(text: str, q: Quantity, s: int, e: int) -> bool:
     """Whether a number in a clause can be a target: not an ordinal, a code, an idiom (一批, 一个)
     or a baseline (有6所), and unit-less only as a bare total after a comparator (突破5万)."""
     written = text[q.start:q.end]
@@ -293,7 +293,7 @@ def _main_quantity(text: str, s: int, e: int, dates: list[tuple[int, int]],
         if inside[q.start] or any(d0 <= q.start < d1 for d0, d1 in dates):
             continue
         has_cmp = _comparator(text, q, s) is not None
-        if not _is_target_quantity(text, q, s, e, has_cmp):
+        if not _is_target_quantity(text, q, s, e):
             continue
         if best is None or (has_cmp and not best_cmp):
             best, best_cmp = q, has_cmp

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import permutations
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.components.classifier import FeatureClassifier
-from kg.components.extensions import GOALS_KEY, SpanRelation, doc_text
+from kg.components.extensions import GOALS_KEY, SpanRelation, doc_text, span_key
 from kg.records import RELATION_TYPES
 
 # The kinds of rule, weakest first: where two rules label one pair, the stronger one's label
@@ -43,9 +43,10 @@ RULE_CONFIDENCE = {CUE: 0.87, SUBJECT: 0.82, NEAREST: 0.37}
 MAX_FRAMED_CLAUSES = 5
 
 
-def legal_labels(head: str, tail: str) -> list[str]:
+@lru_cache(maxsize=None)
+def legal_labels(head: str, tail: str) -> tuple[str, ...]:
     """Relation labels allowed from a `head` mention label to a `tail` one."""
-    return [label for label, (heads, tails) in RELATION_TYPES.items() if head in heads and tail in tails]
+    return tuple(label for label, (heads, tails) in RELATION_TYPES.items() if head in heads and tail in tails)
 
 
 def _sentences(doc: Doc) -> list[Span]:
@@ -100,9 +101,6 @@ _SUPERVISE = re.compile(r"督查|督导|检查|调研|视察")
 _SUBJECT_LABELS = ("SCHOOL", "OFFICE", "REGION")
 _GOAL_HOLDERS = ("SCHOOL", "PROGRAM", "OFFICE", "REGION")
 
-
-def _key(span: Span) -> tuple[int, int, str]:
-    return span.start_char, span.end_char, span.label_
 
 
 @dataclass
@@ -188,7 +186,7 @@ class _Found:
     def add(self, head: Span, tail: Span, label: str, kind: str) -> None:
         if label not in legal_labels(head.label_, tail.label_):
             return
-        key = (_key(head), _key(tail))
+        key = (span_key(head), span_key(tail))
         if key not in self.items or _STRENGTH.index(self.items[key][1]) < _STRENGTH.index(kind):
             self.items[key] = (label, kind)
 
@@ -197,7 +195,7 @@ def _due(sent: _Sentence, found: _Found) -> None:
     """DUE: a date inside a goal; a date at a clause start frames the goals and programmes
     of the next clauses; any other date, those after it in its own clause."""
     dates = [e for e in sent.entities if e.label_ == "DATE"]
-    own_dates = {_key(g) for g in sent.goals if any(sent.container(d) is g for d in dates)}
+    own_dates = {span_key(g) for g in sent.goals if any(sent.container(d) is g for d in dates)}
     targets = [*sent.goals, *sent.free("PROGRAM")]
     for date in dates:
         own = sent.container(date)
@@ -207,7 +205,7 @@ def _due(sent: _Sentence, found: _Found) -> None:
         framing = bool(_DATE_LEAD.match(sent.clause_prefix(date.start_char)))
         clause = sent.clause_of(date.start_char)
         for target in targets:
-            if target.start_char < date.end_char or _key(target) in own_dates:
+            if target.start_char < date.end_char or span_key(target) in own_dates:
                 continue
             distance = sent.clause_of(target.start_char) - clause
             if distance == 0:
@@ -262,13 +260,13 @@ def _goal_heads(sent: _Sentence, found: _Found) -> None:
         elif subject is not None:
             heads, kind = subject, SUBJECT
         elif previous is not None and _GOAL_CHAIN.match(sent.between(previous, goal)):
-            heads, kind = heads_of[_key(previous)]
+            heads, kind = heads_of[span_key(previous)]
         else:
             programs = [p for p in sent.free("PROGRAM") if p.end_char <= goal.start_char
                         and not any(p.end_char <= g.start_char and g.end_char <= goal.start_char
                                     for g in sent.goals)]
             heads, kind = programs[-1:], NEAREST
-        heads_of[_key(goal)] = (heads, kind)
+        heads_of[span_key(goal)] = (heads, kind)
         previous = goal
         for head in heads:
             # an office the goal is written about holds it; an office subject is assigned it
@@ -396,7 +394,7 @@ def _with_rules(doc: Doc, candidates: list[tuple[Span, Span, Span]]):
             view = _view(doc, sent)
             by_sentence[sent.start] = view, _rule_decisions(view)
         view, decisions = by_sentence[sent.start]
-        yield head, tail, sent, view, decisions.get((_key(head), _key(tail)))
+        yield head, tail, sent, view, decisions.get((span_key(head), span_key(tail)))
 
 
 def decide(doc: Doc, candidates: list[tuple[Span, Span, Span]]) -> list[SpanRelation]:
@@ -502,7 +500,7 @@ class Relations:
         """Each pair's most probable label, where it reaches `threshold`."""
         best: dict[tuple, SpanRelation] = {}
         for rel in scored:
-            pair = (_key(rel.head), _key(rel.tail))
+            pair = (span_key(rel.head), span_key(rel.tail))
             if rel.confidence >= threshold and (pair not in best or best[pair].confidence < rel.confidence):
                 best[pair] = rel
         return list(best.values())
@@ -514,7 +512,7 @@ class Relations:
         for doc, gold in examples:
             for head, tail, _, label, row in labelled_rows(doc, candidate_pairs(doc)):
                 rows.append(row)
-                labels.append((label, _key(head), _key(tail)) in gold)
+                labels.append((label, span_key(head), span_key(tail)) in gold)
         self.classifier = (FeatureClassifier().fit(rows, labels, c=REGULARISATION, seed=seed) if any(labels)
                            else FeatureClassifier())
 
