@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 
 from kg.components.classifier import FeatureClassifier
@@ -58,14 +59,6 @@ def _entity_examples(golds: list[GoldDocument]):
             for g in golds for doc, unit in zip(g.docs, g.units)]
 
 
-def _counts(gold: set, pred: set) -> tuple[int, int, int]:
-    return len(pred & gold), len(pred - gold), len(gold - pred)
-
-
-def _f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
 Predict = Callable[[GoldDocument], tuple[set, Callable[[float], set]]]
 
 
@@ -77,14 +70,14 @@ def cv_threshold(golds: list[GoldDocument], fit_on: Callable[[list[GoldDocument]
     predicted keys."""
     if len(golds) < 2:
         return 0.5, 0.0
-    counts = {t: [0, 0, 0] for t in THRESHOLDS}
+    scores = {t: PRFScore() for t in THRESHOLDS}
     for held in golds:
         fit_on([g for g in golds if g is not held])
         gold, predicted_at = predict(held)
         for threshold in THRESHOLDS:
-            counts[threshold] = [a + b for a, b in zip(counts[threshold], _counts(gold, predicted_at(threshold)))]
-    best = max(THRESHOLDS, key=lambda t: (_f1(*counts[t]), -abs(t - 0.5)))
-    return best, _f1(*counts[best])
+            scores[threshold].score_set(predicted_at(threshold), gold)
+    best = max(THRESHOLDS, key=lambda t: (scores[t].fscore, -abs(t - 0.5)))
+    return best, scores[best].fscore
 
 
 def fit_entities(nlp: Language, golds: list[GoldDocument], *, seed: int = 0) -> float:
@@ -172,10 +165,10 @@ def fit_relations(nlp: Language, golds: list[GoldDocument], *, seed: int = 0) ->
         return gold_keys(use[id(held)]), lambda t: found(relations.choose(s, t) for s in scored)
 
     threshold, learned_f1 = cv_threshold(golds, fit_on, predict)
-    rules = [_counts(gold_keys(use[id(g)]), found(decide(doc, candidate_pairs(doc)) for doc, _ in use[id(g)]))
-             for g in golds]
-    rules_f1 = _f1(*map(sum, zip(*rules)))
-    if learned_f1 < rules_f1 + MIN_RELATION_GAIN:
+    rules = PRFScore()
+    for g in golds:
+        rules.score_set(found(decide(doc, candidate_pairs(doc)) for doc, _ in use[id(g)]), gold_keys(use[id(g)]))
+    if learned_f1 < rules.fscore + MIN_RELATION_GAIN:
         relations.classifier = FeatureClassifier()
         return None
     fit_on(golds)

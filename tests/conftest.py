@@ -20,6 +20,13 @@ def run_kg(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([KG, *args], capture_output=True, text=True, cwd=REPO)
 
 
+def kg_extract(source: Path, out: Path) -> Path:
+    """`kg extract SOURCE -o OUT`, which must succeed."""
+    proc = run_kg("extract", str(source), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
 @pytest.fixture(scope="session")
 def gold_rows() -> list[dict]:
     return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]

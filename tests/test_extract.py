@@ -7,19 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLD, SEEDS, run_kg
+from conftest import GOLD, SEEDS, kg_extract, run_kg
 from kg.evaluate import evaluate
 from kg.jsonl import read_units
 
 
 
-
 @pytest.fixture(scope="module")
 def predicted(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("extract") / "seeds.jsonl"
-    proc = run_kg("extract", str(SEEDS), "-o", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return kg_extract(SEEDS, tmp_path_factory.mktemp("extract") / "seeds.jsonl")
 
 
 def test_one_schema_line_per_paragraph_in_input_order(predicted, gold_rows):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, run_kg
+from conftest import SEEDS, kg_extract, run_kg
 from kg.jsonl import read_units
 from kg.records import ENTITY_LABELS, RELATION_LABELS
 from kg.review import least_confidence
@@ -14,13 +14,9 @@ from kg.review import least_confidence
 SEED = SEEDS / "004_ee43da8c78f126af.txt"
 
 
-
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("review") / "extracted.jsonl"
-    proc = run_kg("extract", str(SEED), "-o", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return kg_extract(SEED, tmp_path_factory.mktemp("review") / "extracted.jsonl")
 
 
 def review(extracted: Path, out: Path, *options: str) -> Path:

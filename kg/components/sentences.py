@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -12,8 +12,9 @@ from kg.structure import split_sentences
 
 @Language.component("kg_sentences")
 def kg_sentences(doc: Doc) -> Doc:
-    starts = {start for start, _ in split_sentences(doc_text(doc))}
-    flags = numpy.array([[1 if token.i == 0 or token.idx in starts else -1] for token in doc], dtype="int32")
     if len(doc):
-        doc.from_array([SENT_START], flags.astype("uint64"))
+        starts = doc.to_array([IDX])
+        at_start = numpy.isin(starts, [start for start, _ in split_sentences(doc_text(doc))])
+        at_start[0] = True
+        doc.from_array([SENT_START], numpy.where(at_start, 1, -1).astype("uint64").reshape(-1, 1))
     return doc
