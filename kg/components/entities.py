@@ -13,6 +13,7 @@ function words that end a name come from a POS-tagged corpus
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,8 @@ LONE_QUOTE_CUE = re.compile(r"(推进|开展|实施|深化|打造|推动|启动|
 HEADING_MARK = re.compile(r"^[（(]?[0-9０-９]+[)）.．、]?$")  # 2. / (3) / 12: a numbered list, not part of a name
 REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}(省|市|区|县)$")
 MAX_VARIANTS = 4  # left boundaries proposed per head
+MAX_NAME_TOKENS = 8
+WIDE_PROGRAM_HEADS = ("建设", "机制", "模式", "品牌", "课堂", "办学", "振兴", "培育", "示范", "运会", "发展区", "普惠区", "均衡区", "合格校")
 
 
 @dataclass
@@ -217,29 +220,91 @@ def _office_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
                                                exclude=NOT_OFFICES, level_prefix=True)]
     out += [Candidate(m.start(), m.end(), "OFFICE", 0.85, 2, "office-known")
             for name in KNOWN_OFFICES if name in text for m in re.finditer(re.escape(name), text)]
-    # 与财政、编办、人社等部门: the short names in the list are offices
-    for m in re.finditer(rf"((?:[{CJK}]{{1,4}}、)+[{CJK}]{{1,4}})等(?:相关)?(?:部门|单位)", text):
-        pos = m.start(1)
-        for part in m.group(1).split("、"):
-            item = re.split(r"[与和同及]", part)[-1]
-            s = pos + len(part) - len(item)
-            if 2 <= len(item) <= 4 and item not in GENERIC_MODIFIERS:
-                out.append(Candidate(s, s + len(item), "OFFICE", 0.7, 1, "office-list"))
-            pos += len(part) + 1
     return out
+
+
+# 与财政、编办、人社等部门 / 复旦、南大等高校: the short names in a list are named by the kind after 等.
+LIST_KINDS = ((re.compile(rf"((?:[{CJK}]{{1,4}}、)+[{CJK}]{{1,4}})等(?:相关)?(?:部门|单位)"), "OFFICE"),
+              (re.compile(rf"((?:[{CJK}]{{1,4}}、)+[{CJK}]{{1,4}})等(?:知名)?(?:高校|院校|大学|学校)"), "SCHOOL"))
+
+
+def _list_candidates(text: str) -> list[Candidate]:
+    out = []
+    for pattern, label in LIST_KINDS:
+        for m in pattern.finditer(text):
+            pos = m.start(1)
+            for part in m.group(1).split("、"):
+                item = re.split(r"[与和同及]", part)[-1]
+                s = pos + len(part) - len(item)
+                if 2 <= len(item) <= 4 and item not in GENERIC_MODIFIERS:
+                    out.append(Candidate(s, s + len(item), label, 0.7, 1, f"{label.lower()}-list"))
+                pos += len(part) + 1
+    return out
+
+
+def _wide_candidates(toks: Tokens, vocab: Vocab, heads: tuple[str, ...], label: str) -> list[Candidate]:
+    """Every left boundary of a head within its clause: programme names hold verbs
+    (校长领导力提升计划) and 的 (党组织领导的校长负责制改革), so no word list can say where they
+    start; the ranker learns it from the words at and before the boundary."""
+    out = []
+    text, words, starts = toks.text, toks.words, toks.starts
+    ends_with_head = _suffix_pattern(heads)
+    rule = f"{label.lower()}-head"
+    for i, t in enumerate(words):
+        if not ends_with_head.search(t):
+            continue
+        end = toks.end(i)
+        natural = _natural_start(words, i, vocab)
+        for k, j in enumerate(range(i, max(-1, i - MAX_NAME_TOKENS), -1)):
+            if not (NAMEY.match(words[j]) or words[j] in "“”") or end - starts[j] > 30:
+                break
+            name = text[starts[j]:end]
+            if len(name) < 2 or HEADING_MARK.match(words[j]) or words[j] == "”" or not _balanced(name):
+                continue
+            inner = words[j + 1:i]
+            prev = words[j - 1] if j else ""
+            feats = {"first": words[j] if words[j] in vocab.stop or words[j] in GENERIC_MODIFIERS else "name",
+                     "prev": prev if prev in vocab.stop or not NAMEY.match(prev or "。") else ("" if not prev else "name"),
+                     "prevw": prev if prev in vocab.stop else "-",
+                     "firstw": words[j], "head": t, "core": t.endswith(PROGRAM_HEADS),
+                     "k": min(k, 6), "stops": min(sum(w in vocab.stop for w in inner), 3),
+                     "de": "的" in inner, "generic": words[j] in GENERIC_MODIFIERS}
+            feats["prev|first"] = f"{feats['prev']}|{feats['first']}"
+            feats["head|k"] = f"{t}|{min(k, 3)}"
+            for w in inner:
+                feats[f"has={w if w in vocab.stop else 'name'}"] = True
+            need = max((n for h, n in MIN_LEN_BY_HEAD.items() if name.endswith(h)), default=4)
+            guess = j == natural and feats["core"] and len(name) >= need  # the untrained rules' one span
+            feats["guess"] = guess
+            out.append(Candidate(starts[j], end, label, 0.55, 4 if guess else 9, rule, min(k, 3), feats))
+    return out
+
+
+def _natural_start(words: list[str], i: int, vocab: Vocab) -> int:
+    """Where a name ending at token i starts by the word lists alone: after the nearest verb,
+    function word or punctuation, without a leading generic modifier or list number."""
+    start = i
+    while start > 0 and words[start - 1] not in vocab.stop and NAMEY.match(words[start - 1]):
+        start -= 1
+    while start < i and (words[start] in GENERIC_MODIFIERS or HEADING_MARK.match(words[start])):
+        start += 1
+    return start
 
 
 def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
-    out = []
     text = toks.text
-    for start, end, trim in _head_spans(toks, PROGRAM_HEADS, vocab, min_len=4):
-        name = text[start:end]
-        need = max((n for h, n in MIN_LEN_BY_HEAD.items() if name.endswith(h)), default=4)
-        out.append(Candidate(start, end, "PROGRAM", 0.55, (4 if len(name) >= need else 9) + trim,
-                             "program-head", trim, {"short": len(name) < need}))
-    out += [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3, "program-known")
-            for name in KNOWN_PROGRAMS if name in text for m in re.finditer(re.escape(name), text)]
-    return out
+    return (_wide_candidates(toks, vocab, PROGRAM_HEADS + WIDE_PROGRAM_HEADS, "PROGRAM")
+            + [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3, "program-known")
+               for name in KNOWN_PROGRAMS if name in text for m in re.finditer(re.escape(name), text)])
+
+
+def _balanced(name: str) -> bool:
+    depth = 0
+    for ch in name:
+        depth += (ch == "“") - (ch == "”")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _split_shared_suffix(cands: list[Candidate], text: str, vocab: Vocab) -> list[Candidate]:
@@ -265,7 +330,7 @@ def find_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
     text = toks.text
     cands = (_policy_candidates(text) + _date_candidates(text) + _quoted_candidates(text)
              + _office_candidates(toks, vocab) + _school_candidates(toks, vocab) + _program_candidates(toks, vocab)
-             + _region_candidates(toks, context, vocab))
+             + _region_candidates(toks, context, vocab) + _list_candidates(text))
     return _split_shared_suffix(cands, text, vocab)
 
 
@@ -284,6 +349,23 @@ def candidate_features(text: str, c: Candidate) -> dict[str, float]:
     for key, value in c.features.items():
         f[f"{c.rule}:{key}={value}"] = 1.0
     return f
+
+
+def context_features(toks: Tokens, vocab: Vocab, c: Candidate) -> dict[str, float]:
+    """The words around the span: the verb or function word before a name says where it starts."""
+    i = bisect_right(toks.starts, c.start) - 1  # token holding the first character
+    j = bisect_left(toks.starts, c.end)  # token after the span
+    def cls(k: int) -> str:
+        if k < 0 or k >= len(toks.words):
+            return "^"
+        w = toks.words[k]
+        return w if w in vocab.stop or not NAMEY.match(w) else "name"
+    prev = cls(i - 1) if toks.starts[i] == c.start else "mid"
+    first, nxt = cls(i), cls(j)
+    return {f"ctx:prev={prev}": 1.0, f"ctx:next={nxt}": 1.0, f"ctx:{c.label}|prev={prev}": 1.0,
+            f"ctx:{c.label}|next={nxt}": 1.0, f"ctx:{c.label}|first={first}": 1.0,
+            f"ctx:{c.label}|prev|first={prev if prev in ('^', 'name') or not NAMEY.match(prev) else 'stop'}|"
+            f"{'name' if first == 'name' else 'stop'}": 1.0}
 
 
 def resolve_overlaps(cands: list[Candidate], order) -> list[Candidate]:
@@ -328,10 +410,13 @@ class EntityRules:
         return self.choose(self.score(doc, cands), self.ranker.threshold)
 
     def score(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
-        text = doc_text(doc)
+        toks = Tokens.of(doc)
         for c in cands:
-            c.confidence = round(self.ranker.probability(candidate_features(text, c)), 3)
+            c.confidence = round(self.ranker.probability(self.features(toks, c)), 3)
         return cands
+
+    def features(self, toks: Tokens, c: Candidate) -> dict[str, float]:
+        return candidate_features(toks.text, c) | context_features(toks, self.vocab, c)
 
     @staticmethod
     def choose(scored: list[Candidate], threshold: float) -> list[Candidate]:
@@ -342,9 +427,9 @@ class EntityRules:
         """Learn which candidates are gold mentions (exact span and label)."""
         rows, labels = [], []
         for doc, gold in docs_and_gold:
-            text = doc_text(doc)
+            toks = Tokens.of(doc)
             for c in find_candidates(doc, self.vocab):
-                rows.append(candidate_features(text, c))
+                rows.append(self.features(toks, c))
                 labels.append((c.start, c.end, c.label) in gold)
         self.ranker = FeatureClassifier().fit(rows, labels, seed=seed)
 
