@@ -27,6 +27,7 @@ from kg.components.function_words import breaking_words
 from kg.components.lexicon import (
     DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_PROGRAMS, KNOWN_REGIONS, MIN_LEN_BY_HEAD,
     NOT_OFFICES, NOT_REGIONS, OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS,
+    WEAK_PROGRAM_HEADS,
 )
 
 CJK = r"\u4e00-\u9fff"
@@ -39,8 +40,7 @@ LONE_QUOTE_CUE = re.compile(r"(推进|开展|实施|深化|打造|推动|启动|
 HEADING_MARK = re.compile(r"^[（(]?[0-9０-９]+[)）.．、]?$")  # 2. / (3) / 12: a numbered list, not part of a name
 REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}(省|市|区|县)$")
 MAX_VARIANTS = 4  # left boundaries proposed per head
-MAX_NAME_TOKENS = 8
-WIDE_PROGRAM_HEADS = ("建设", "机制", "模式", "品牌", "课堂", "办学", "振兴", "培育", "示范", "运会", "发展区", "普惠区", "均衡区", "合格校")
+MAX_NAME_TOKENS, MAX_NAME_LEN = 8, 30  # how far left a programme name may reach
 
 
 @dataclass
@@ -174,14 +174,7 @@ def _head_spans(toks: Tokens, heads: tuple[str, ...], vocab: Vocab, *, min_len: 
         if t in vocab.stop or t in exclude or not ends_with_head.search(t):
             continue
         end = toks.end(i)
-        start = i
-        while start > 0:
-            prev = words[start - 1]
-            if prev in vocab.stop or not NAMEY.match(prev) or end - toks.starts[start - 1] > max_len:
-                break
-            start -= 1
-        while start < i and (words[start] in GENERIC_MODIFIERS or HEADING_MARK.match(words[start])):
-            start += 1
+        start = _natural_start(toks, i, vocab, max_len)
         if level_prefix and start > 0 and words[start - 1] in ("区", "市", "县", "省"):
             start -= 1  # 区教育局: the level character belongs to the name
         for trim, s in enumerate(range(start, min(i + 1, start + MAX_VARIANTS))):
@@ -242,21 +235,22 @@ def _list_candidates(text: str) -> list[Candidate]:
     return out
 
 
-def _wide_candidates(toks: Tokens, vocab: Vocab, heads: tuple[str, ...], label: str) -> list[Candidate]:
-    """Every left boundary of a head within its clause: programme names hold verbs
-    (校长领导力提升计划) and 的 (党组织领导的校长负责制改革), so no word list can say where they
-    start; the ranker learns it from the words at and before the boundary."""
-    out = []
+def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
+    """Every left boundary of a programme head within its clause (up to MAX_NAME_TOKENS tokens):
+    programme names hold verbs (校长领导力提升计划), 的 (党组织领导的校长负责制改革) and quotes,
+    so no word list can say where they start; the ranker learns it from the words at, before
+    and inside the boundary.  Without a ranker only the word lists' boundary competes."""
     text, words, starts = toks.text, toks.words, toks.starts
-    ends_with_head = _suffix_pattern(heads)
-    rule = f"{label.lower()}-head"
+    out = [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3, "program-known")
+           for name in KNOWN_PROGRAMS if name in text for m in re.finditer(re.escape(name), text)]
+    ends_with_head = _suffix_pattern(PROGRAM_HEADS + WEAK_PROGRAM_HEADS)
     for i, t in enumerate(words):
         if not ends_with_head.search(t):
             continue
         end = toks.end(i)
-        natural = _natural_start(words, i, vocab)
+        natural = _natural_start(toks, i, vocab, MAX_NAME_LEN)
         for k, j in enumerate(range(i, max(-1, i - MAX_NAME_TOKENS), -1)):
-            if not (NAMEY.match(words[j]) or words[j] in "“”") or end - starts[j] > 30:
+            if not (NAMEY.match(words[j]) or words[j] in "“”") or end - starts[j] > MAX_NAME_LEN:
                 break
             name = text[starts[j]:end]
             if len(name) < 2 or HEADING_MARK.match(words[j]) or words[j] == "”" or not _balanced(name):
@@ -276,26 +270,21 @@ def _wide_candidates(toks: Tokens, vocab: Vocab, heads: tuple[str, ...], label: 
             need = max((n for h, n in MIN_LEN_BY_HEAD.items() if name.endswith(h)), default=4)
             guess = j == natural and feats["core"] and len(name) >= need  # the untrained rules' one span
             feats["guess"] = guess
-            out.append(Candidate(starts[j], end, label, 0.55, 4 if guess else 9, rule, min(k, 3), feats))
+            out.append(Candidate(starts[j], end, "PROGRAM", 0.55, 4 if guess else 9, "program-head", min(k, 3), feats))
     return out
 
 
-def _natural_start(words: list[str], i: int, vocab: Vocab) -> int:
+def _natural_start(toks: Tokens, i: int, vocab: Vocab, max_len: int) -> int:
     """Where a name ending at token i starts by the word lists alone: after the nearest verb,
     function word or punctuation, without a leading generic modifier or list number."""
+    words, end = toks.words, toks.end(i)
     start = i
-    while start > 0 and words[start - 1] not in vocab.stop and NAMEY.match(words[start - 1]):
+    while (start > 0 and words[start - 1] not in vocab.stop and NAMEY.match(words[start - 1])
+           and end - toks.starts[start - 1] <= max_len):
         start -= 1
     while start < i and (words[start] in GENERIC_MODIFIERS or HEADING_MARK.match(words[start])):
         start += 1
     return start
-
-
-def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
-    text = toks.text
-    return (_wide_candidates(toks, vocab, PROGRAM_HEADS + WIDE_PROGRAM_HEADS, "PROGRAM")
-            + [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3, "program-known")
-               for name in KNOWN_PROGRAMS if name in text for m in re.finditer(re.escape(name), text)])
 
 
 def _balanced(name: str) -> bool:

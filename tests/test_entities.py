@@ -1,0 +1,34 @@
+"""kg_entity_rules: programme names that hold verbs and quotes, on sentences written for these tests."""
+from __future__ import annotations
+
+from kg.components.entities import find_candidates
+from kg.pipeline import load
+
+TEXT = "今年将深入实施教师数字素养提升计划,推进溪川县第二轮初中强校提质工程,落实“三维”课堂提质计划。"
+
+
+def ents(doc) -> set[tuple[str, str]]:
+    return {(e.text, e.label_) for e in doc.ents}
+
+
+def test_every_left_boundary_of_a_programme_head_is_a_candidate(nlp):
+    doc = nlp.get_pipe("sentences")(nlp.make_doc(TEXT))
+    programmes = {TEXT[c.start:c.end] for c in find_candidates(doc, nlp.get_pipe("entities").vocab)
+                  if c.label == "PROGRAM"}
+    # across a verb (提升), an ordinal (第二轮) and quotes, but never over punctuation
+    assert {"教师数字素养提升计划", "素养提升计划", "溪川县第二轮初中强校提质工程", "“三维”课堂提质计划"} <= programmes
+    assert not any("," in p or "。" in p for p in programmes)
+
+
+def test_the_shipped_ranker_picks_the_whole_names():
+    found = ents(load()(TEXT))
+    assert {("教师数字素养提升计划", "PROGRAM"), ("溪川县第二轮初中强校提质工程", "PROGRAM"),
+            ("“三维”课堂提质计划", "PROGRAM"), ("今年", "DATE")} <= found
+    assert ("素养提升计划", "PROGRAM") not in found
+
+
+def test_without_a_ranker_only_the_word_lists_boundary_competes(nlp):
+    found = {t for t, label in ents(nlp(TEXT)) if label == "PROGRAM"}  # nlp: untrained, rules only
+    # the word lists start a name after a verb (轮, 提升) and drop a generic modifier (初中);
+    # a head with too short a name left (计划) gives nothing, not a fragment
+    assert found == {"强校提质工程", "“三维”课堂提质计划"}
