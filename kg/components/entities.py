@@ -27,7 +27,7 @@ from kg.components.function_words import breaking_words
 from kg.components.lexicon import (
     DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_PROGRAMS, KNOWN_REGIONS, MIN_LEN_BY_HEAD,
     NOT_OFFICES, NOT_REGIONS, OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS,
-    WEAK_PROGRAM_HEADS,
+    WEAK_PROGRAM_HEADS, WORDS_AFTER_XUE,
 )
 
 CJK = r"\u4e00-\u9fff"
@@ -195,6 +195,8 @@ def _school_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     out = []
     for start, end, trim in _head_spans(toks, SCHOOL_HEADS, vocab, min_len=3, max_len=12):
         name = toks.text[start:end]
+        if name.endswith("学") and toks.text[end:end + 1] in WORDS_AFTER_XUE:
+            continue  # 中学生, 大学科: the head's last character starts another word
         modifier = name[:-2]
         if any(w in modifier for w in DESIGNATION_WORDS):
             if re.match(rf"^(省|市|区|县|国家|全国|[{CJK}]{{1,3}}(省|市))", name):
@@ -351,6 +353,8 @@ def context_features(toks: Tokens, vocab: Vocab, c: Candidate) -> dict[str, floa
         return w if w in vocab.stop or not NAMEY.match(w) else "name"
     prev = cls(i - 1) if toks.starts[i] == c.start else "mid"
     first, nxt = cls(i), cls(j)
+    if prev == "“" and nxt == "”":  # a quoted name: what is said of it stands outside the quotes
+        prev, nxt = f"“{cls(i - 2)}", f"”{cls(j + 1)}"
     return {f"ctx:prev={prev}": 1.0, f"ctx:next={nxt}": 1.0, f"ctx:{c.label}|prev={prev}": 1.0,
             f"ctx:{c.label}|next={nxt}": 1.0, f"ctx:{c.label}|first={first}": 1.0,
             f"ctx:{c.label}|prev|first={prev if prev in ('^', 'name') or not NAMEY.match(prev) else 'stop'}|"
