@@ -27,7 +27,7 @@ from kg.components.function_words import breaking_words
 from kg.components.lexicon import (
     DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_PROGRAMS, KNOWN_REGIONS, MIN_LEN_BY_HEAD,
     NOT_OFFICES, NOT_REGIONS, OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS,
-    WEAK_PROGRAM_HEADS, WORDS_AFTER_XUE,
+    UNIQUE_SCHOOLS, WEAK_PROGRAM_HEADS, WORDS_AFTER_XUE,
 )
 
 CJK = r"\u4e00-\u9fff"
@@ -164,9 +164,11 @@ def _suffix_pattern(heads: tuple[str, ...]) -> re.Pattern:
 
 
 def _head_spans(toks: Tokens, heads: tuple[str, ...], vocab: Vocab, *, min_len: int, max_len: int = 24,
-                exclude: frozenset[str] = frozenset(), level_prefix: bool = False) -> list[tuple[int, int, int]]:
+                exclude: frozenset[str] = frozenset(), level_prefix: bool = False,
+                bare: frozenset[str] = frozenset()) -> list[tuple[int, int, int]]:
     """Tokens ending in a kind word, extended left over name-like tokens: (start, end, trim) in
-    characters, for each left boundary from the widest one inwards."""
+    characters, for each left boundary from the widest one inwards.  A kind word alone is no
+    name unless it is in `bare`."""
     out = []
     words = toks.words
     ends_with_head = _suffix_pattern(heads)
@@ -179,7 +181,8 @@ def _head_spans(toks: Tokens, heads: tuple[str, ...], vocab: Vocab, *, min_len: 
             start -= 1  # 区教育局: the level character belongs to the name
         for trim, s in enumerate(range(start, min(i + 1, start + MAX_VARIANTS))):
             name = toks.text[toks.starts[s]:end]
-            if len(name) < min_len or name in heads or name in GENERIC_MODIFIERS or _generic_name(name, heads):
+            if (len(name) < min_len or (name in heads and name not in bare) or name in GENERIC_MODIFIERS
+                    or _generic_name(name, heads)):
                 continue
             out.append((toks.starts[s], end, trim))
     return out
@@ -193,7 +196,8 @@ def _generic_name(name: str, heads: tuple[str, ...]) -> bool:
 def _school_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     """Named schools; an awarded designation (省优质幼儿园) is a PROGRAM, a generic one nothing."""
     out = []
-    for start, end, trim in _head_spans(toks, SCHOOL_HEADS, vocab, min_len=3, max_len=12):
+    for start, end, trim in _head_spans(toks, SCHOOL_HEADS, vocab, min_len=3, max_len=12, level_prefix=True,
+                                        bare=UNIQUE_SCHOOLS):
         name = toks.text[start:end]
         if name.endswith("学") and toks.text[end:end + 1] in WORDS_AFTER_XUE:
             continue  # 中学生, 大学科: the head's last character starts another word

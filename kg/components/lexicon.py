@@ -42,6 +42,11 @@ SCHOOL_HEADS: tuple[str, ...] = (
     "高中部", "初中部", "小学部", "职教中心", "开放大学", "老年大学", "实验学校", "一幼", "二幼", "实验幼儿园",
 )
 
+# Kinds of school a county or district has one of: written alone they name it (SCHEMA: 实验 for 实验学校).
+UNIQUE_SCHOOLS = frozenset("""
+实验学校 实验小学 实验中学 实验初中 实验幼儿园 职教中心 开放大学 老年大学 特教学校 特殊教育学校 进修学校 教师进修学校
+""".split())
+
 # Characters that make 学 the start of another word (学生, 学科, 学前, 学段, …), so 中学生 holds no 中学.
 WORDS_AFTER_XUE = frozenset("生科前段年期习位历籍业风分校")
 
