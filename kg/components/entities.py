@@ -25,7 +25,8 @@ from kg.components.classifier import FeatureClassifier
 from kg.components.extensions import doc_text
 from kg.components.function_words import breaking_words
 from kg.components.lexicon import (
-    DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_PROGRAMS, KNOWN_REGIONS, MIN_LEN_BY_HEAD,
+    DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_POLICIES, KNOWN_PROGRAMS, KNOWN_REGIONS,
+    MIN_LEN_BY_HEAD,
     NOT_OFFICES, NOT_REGIONS, OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS,
     UNIQUE_SCHOOLS, WEAK_PROGRAM_HEADS, WORDS_AFTER_XUE,
 )
@@ -123,7 +124,9 @@ def _program_head_prefix(tail: str) -> str | None:
 
 
 def _policy_candidates(text: str) -> list[Candidate]:
-    return [Candidate(m.start(1), m.end(1), "POLICY", 0.9, 0, "title") for m in POLICY_TITLE.finditer(text)]
+    return ([Candidate(m.start(1), m.end(1), "POLICY", 0.9, 0, "title") for m in POLICY_TITLE.finditer(text)]
+            + [Candidate(m.start(), m.end(), "POLICY", 0.8, 1, "policy-known")
+               for name in KNOWN_POLICIES if name in text for m in re.finditer(re.escape(name), text)])
 
 
 DATE_PATTERNS = (

@@ -26,9 +26,12 @@ WEAK_PROGRAM_HEADS: tuple[str, ...] = (
 # National initiatives known by a short name everywhere in Chinese education.
 KNOWN_PROGRAMS: tuple[str, ...] = (
     "双减", "五项管理", "新高考", "强基计划", "国培计划", "国培", "省培", "特岗教师计划", "双一流", "学习强国",
-    "主题教育", "党史学习教育", "扫黑除恶", "三会一课", "县管校聘", "区管校聘", "教育信息化2.0", "互联网+",
+    "主题教育", "党史学习教育", "扫黑除恶", "县管校聘", "区管校聘", "教育信息化2.0", "互联网+",
     "智慧助老", "送教下乡", "家校社协同育人", "集团化办学", "双新", "新课标", "新中考", "强师计划",
 )
+
+# National rules known by a short name, not written as document titles (SCHEMA: a named rule is POLICY).
+KNOWN_POLICIES: tuple[str, ...] = ("中央八项规定", "八项规定", "三会一课")
 
 # Kind words that make a name only with quotes or a proper name of their own (SCHEMA: 制/机制/模式 ruling).
 QUOTED_ONLY_HEADS: tuple[str, ...] = ("机制", "模式", "制", "制度", "政策", "办法", "建设", "培育", "体系")
