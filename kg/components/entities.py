@@ -346,6 +346,8 @@ def candidate_features(text: str, c: Candidate) -> dict[str, float]:
          f"digit={bool(re.search(r'[0-9]', name))}": 1.0, f"level={bool(re.match(r'^(省|市|区|县|国家|全国)', name))}": 1.0}
     for key, value in c.features.items():
         f[f"{c.rule}:{key}={value}"] = 1.0
+    for a in range(len(name) - 1):  # the name's character bigrams: 书香, 示范, 工程 say what kind of name it is
+        f[f"bigram={c.label}|{name[a:a + 2]}"] = 1.0
     return f
 
 
