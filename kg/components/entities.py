@@ -246,7 +246,7 @@ def _list_candidates(text: str) -> list[Candidate]:
 
 def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     """Every left boundary of a programme head within its clause (up to MAX_NAME_TOKENS tokens):
-    programme names hold verbs (校长领导力提升计划), 的 (党组织领导的校长负责制改革) and quotes,
+    programme names hold verbs (教师数字素养提升计划), 的 (基于项目学习的课堂转型行动) and quotes,
     so no word list can say where they start; the ranker learns it from the words at, before
     and inside the boundary.  Without a ranker only the word lists' boundary competes."""
     text, words, starts = toks.text, toks.words, toks.starts

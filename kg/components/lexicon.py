@@ -16,7 +16,7 @@ PROGRAM_HEADS: tuple[str, ...] = (
     "读书行动", "大比武", "大练兵", "培塑营", "后备班", "研究基地", "实践中心", "资源中心",
 )
 
-# Words that end a programme name as often as they end a generic phrase (学校内涵建设): they
+# Words that end a programme name as often as they end a generic phrase (学科组建设): they
 # propose candidates, and the learned ranker decides.
 WEAK_PROGRAM_HEADS: tuple[str, ...] = (
     "建设", "机制", "模式", "品牌", "课堂", "办学", "振兴", "培育", "示范", "运会", "发展区", "普惠区", "均衡区",
