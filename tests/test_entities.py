@@ -1,7 +1,8 @@
 """kg_entity_rules: programme names that hold verbs and quotes, on sentences written for these tests."""
 from __future__ import annotations
 
-from kg.components.entities import find_candidates
+from kg.components.classifier import FeatureClassifier
+from kg.components.entities import Candidate, EntityRules, find_candidates
 from kg.pipeline import load
 
 TEXT = "今年将深入实施教师数字素养提升计划,推进溪川县第二轮初中强校提质工程,落实“三维”课堂提质计划。"
@@ -32,3 +33,14 @@ def test_without_a_ranker_only_the_word_lists_boundary_competes(nlp):
     # the word lists start a name after a verb (轮, 提升) and drop a generic modifier (初中);
     # a head with too short a name left (计划) gives nothing, not a fragment
     assert found == {"强校提质工程", "“三维”课堂提质计划"}
+
+
+def test_lone_quoted_phrases_have_a_threshold_of_their_own(tmp_path):
+    ranker = FeatureClassifier({"x": 1.0}, threshold=0.4, overrides={"quoted-lone": 0.6})
+    ranker.to_disk(tmp_path / "ranker.json")
+    loaded = FeatureClassifier.from_disk(tmp_path / "ranker.json")
+    slogan = Candidate(1, 5, "PROGRAM", 0.5, 3, "quoted-lone")
+    name = Candidate(8, 14, "PROGRAM", 0.5, 4, "program-head")
+    assert EntityRules.choose([slogan, name], loaded.threshold_for) == [name]
+    loaded.overrides = {}
+    assert EntityRules.choose([slogan, name], loaded.threshold_for) == [slogan, name]

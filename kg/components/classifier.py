@@ -15,10 +15,15 @@ Features = dict[str, float]
 
 
 class FeatureClassifier:
-    def __init__(self, weights: dict[str, float] | None = None, bias: float = 0.0, threshold: float = 0.5):
+    def __init__(self, weights: dict[str, float] | None = None, bias: float = 0.0, threshold: float = 0.5,
+                 overrides: dict[str, float] | None = None):
         self.weights = weights or {}
         self.bias = bias
         self.threshold = threshold  # decision threshold, chosen by cross-validation in kg.train
+        self.overrides = overrides or {}  # thresholds of their own for some kinds of rows (by name)
+
+    def threshold_for(self, kind: str) -> float:
+        return self.overrides.get(kind, self.threshold)
 
     @property
     def trained(self) -> bool:
@@ -33,7 +38,7 @@ class FeatureClassifier:
         x = vectorizer.fit_transform(rows)
         model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=seed)
         model.fit(x, list(labels))
-        self.threshold = 0.5
+        self.threshold, self.overrides = 0.5, {}
         self.weights = {name: float(w) for name, w in zip(vectorizer.feature_names_, model.coef_[0]) if w}
         self.bias = float(model.intercept_[0])
         return self
@@ -44,8 +49,9 @@ class FeatureClassifier:
 
 
     def to_disk(self, path: Path) -> None:
-        Path(path).write_text(json.dumps({"bias": self.bias, "threshold": self.threshold, "weights": self.weights}, ensure_ascii=False,
-                                         sort_keys=True), encoding="utf-8")
+        Path(path).write_text(json.dumps({"bias": self.bias, "threshold": self.threshold, "overrides": self.overrides,
+                                          "weights": self.weights}, ensure_ascii=False, sort_keys=True),
+                              encoding="utf-8")
 
     @classmethod
     def from_disk(cls, path: Path) -> "FeatureClassifier":
@@ -53,4 +59,4 @@ class FeatureClassifier:
         if not path.is_file():
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["weights"], data["bias"], data.get("threshold", 0.5))
+        return cls(data["weights"], data["bias"], data.get("threshold", 0.5), data.get("overrides"))

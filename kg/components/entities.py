@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -409,7 +410,7 @@ class EntityRules:
         if not self.ranker.trained:
             return resolve_overlaps([c for c in cands if c.priority < 9],
                                     lambda c: (c.priority, -(c.end - c.start), c.start))
-        return self.choose(self.score(doc, cands), self.ranker.threshold)
+        return self.choose(self.score(doc, cands), self.ranker.threshold_for)
 
     def score(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         toks = Tokens.of(doc)
@@ -421,9 +422,10 @@ class EntityRules:
         return candidate_features(toks.text, c) | context_features(toks, self.vocab, c)
 
     @staticmethod
-    def choose(scored: list[Candidate], threshold: float) -> list[Candidate]:
-        """The most probable candidates at or above `threshold` that do not overlap."""
-        return resolve_overlaps([c for c in scored if c.confidence >= threshold], lambda c: (-c.confidence, c.start))
+    def choose(scored: list[Candidate], threshold_for: Callable[[str], float]) -> list[Candidate]:
+        """The most probable candidates at or above their rule's threshold that do not overlap."""
+        return resolve_overlaps([c for c in scored if c.confidence >= threshold_for(c.rule)],
+                                lambda c: (-c.confidence, c.start))
 
     def fit_ranker(self, docs_and_gold: list[tuple[Doc, set[tuple[int, int, str]]]], *, seed: int = 0) -> None:
         """Learn which candidates are gold mentions (exact span and label)."""
