@@ -157,9 +157,10 @@ def _region_candidates(toks: Tokens, context: dict, vocab: Vocab) -> list[Candid
                 and not vocab.starts_with_stop(t):
             names.setdefault(t, "region-token")
     text = toks.text
+    # 湖南 in 湖南省: the level written after a known name belongs to it
     return [Candidate(m.start(), m.end(), "REGION", 0.8, 5, rule)
             for name, rule in sorted(names.items(), key=lambda kv: -len(kv[0])) if name in text
-            for m in re.finditer(re.escape(name), text)]
+            for m in re.finditer(re.escape(name) + "(?:省|市)?", text)]
 
 
 @lru_cache(maxsize=None)
@@ -223,6 +224,9 @@ def _office_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
                                                exclude=NOT_OFFICES, level_prefix=True)]
     out += [Candidate(m.start(), m.end(), "OFFICE", 0.85, 2, "office-known")
             for name in KNOWN_OFFICES if name in text for m in re.finditer(re.escape(name), text)]
+    # 人社部门, 教育部门: a department named by its field is that field's office
+    out += [Candidate(m.start(), m.end(), "OFFICE", 0.7, 2, "office-field")
+            for m in re.finditer(rf"(?:{'|'.join(map(re.escape, KNOWN_OFFICES + ('教育',)))})部门", text)]
     return out
 
 
