@@ -44,3 +44,12 @@ def test_lone_quoted_phrases_have_a_threshold_of_their_own(tmp_path):
     assert EntityRules.choose([slogan, name], loaded.threshold_for) == [name]
     loaded.overrides = {}
     assert EntityRules.choose([slogan, name], loaded.threshold_for) == [slogan, name]
+
+
+def test_a_region_inside_a_kept_name_is_part_of_it():
+    # 溪川县中小学读书节: the region is more certain, but the programme that holds it wins
+    region = Candidate(0, 3, "REGION", 0.9, 5, "region-own")
+    festival = Candidate(0, 9, "PROGRAM", 0.5, 4, "program-head")
+    date = Candidate(10, 15, "DATE", 0.9, 0, "date-year")
+    assert EntityRules.choose([region, festival, date], lambda rule: 0.4) == [festival, date]
+    assert EntityRules.choose([region, festival, date], lambda rule: 0.6) == [region, date]

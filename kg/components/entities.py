@@ -428,8 +428,12 @@ class EntityRules:
     @staticmethod
     def choose(scored: list[Candidate], threshold_for: Callable[[str], float]) -> list[Candidate]:
         """The most probable candidates at or above their rule's threshold that do not overlap."""
-        return resolve_overlaps([c for c in scored if c.confidence >= threshold_for(c.rule)],
-                                lambda c: (-c.confidence, c.start))
+        kept = [c for c in scored if c.confidence >= threshold_for(c.rule)]
+        names = [c for c in kept if c.label not in ("REGION", "DATE")]
+        # 海门区 in 海门区中小学阅读节: a region inside a kept name is part of it (SCHEMA §1)
+        kept = [c for c in kept if c.label != "REGION" or not any(
+            n.start <= c.start and c.end <= n.end and n.end - n.start > c.end - c.start for n in names)]
+        return resolve_overlaps(kept, lambda c: (-c.confidence, c.start))
 
     def fit_ranker(self, docs_and_gold: list[tuple[Doc, set[tuple[int, int, str]]]], *, seed: int = 0) -> None:
         """Learn which candidates are gold mentions (exact span and label)."""
