@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -33,6 +34,7 @@ from kg.components.lexicon import (
 )
 
 CJK = r"\u4e00-\u9fff"
+CJK_CHAR = re.compile(f"[{CJK}]")
 NAMEY = re.compile(rf"^[{CJK}A-Za-z0-9０-９][{CJK}A-Za-z0-9０-９·•\.\+\-²]*$")
 BARE_COUNT = re.compile(r"^[一二三四五六七八九十两0-9]+[个项大条张类种]")
 QUOTED = re.compile(r"“([^“”]{1,40})”")
@@ -43,6 +45,7 @@ HEADING_MARK = re.compile(r"^[（(]?[0-9０-９]+[)）.．、]?$")  # 2. / (3) /
 REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}(省|市|区|县)$")
 MAX_VARIANTS = 4  # left boundaries proposed per head
 MAX_NAME_TOKENS, MAX_NAME_LEN = 8, 30  # how far left a programme name may reach
+_TOKENS_KEY = "kg.tokens"
 
 
 @dataclass
@@ -59,7 +62,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Tokens:
-    """The paragraph's text and its pkuseg tokens as plain strings and offsets (read once per Doc)."""
+    """The paragraph's text and its pkuseg tokens as plain strings and offsets, read once per Doc
+    from its token arrays (iterating a Doc's Token objects costs more than all the rules)."""
 
     text: str
     words: list[str]
@@ -67,7 +71,12 @@ class Tokens:
 
     @classmethod
     def of(cls, doc: Doc) -> "Tokens":
-        return cls(doc_text(doc), [t.text for t in doc], [t.idx for t in doc])
+        tokens = doc.user_data.get(_TOKENS_KEY)
+        if tokens is None:
+            text = doc_text(doc)
+            spans = doc.to_array([IDX, LENGTH]).tolist()
+            tokens = doc.user_data[_TOKENS_KEY] = cls(text, [text[s:s + n] for s, n in spans], [s for s, _ in spans])
+        return tokens
 
     def end(self, i: int) -> int:
         return self.starts[i] + len(self.words[i])
@@ -124,10 +133,16 @@ def _program_head_prefix(tail: str) -> str | None:
     return best
 
 
+def _known(text: str, names: tuple[str, ...], label: str, confidence: float, priority: int, rule: str
+           ) -> list[Candidate]:
+    """Every occurrence of each listed name (overlapping names each count)."""
+    return [Candidate(m.start(), m.end(), label, confidence, priority, rule)
+            for name in names if name in text for m in re.finditer(re.escape(name), text)]
+
+
 def _policy_candidates(text: str) -> list[Candidate]:
     return ([Candidate(m.start(1), m.end(1), "POLICY", 0.9, 0, "title") for m in POLICY_TITLE.finditer(text)]
-            + [Candidate(m.start(), m.end(), "POLICY", 0.8, 1, "policy-known")
-               for name in KNOWN_POLICIES if name in text for m in re.finditer(re.escape(name), text)])
+            + _known(text, KNOWN_POLICIES, "POLICY", 0.8, 1, "policy-known"))
 
 
 DATE_PATTERNS = (
@@ -222,8 +237,7 @@ def _office_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     out = [Candidate(start, end, "OFFICE", 0.75, 2 + trim, "office-head", trim)
            for start, end, trim in _head_spans(toks, OFFICE_HEADS, vocab, min_len=2, max_len=18,
                                                exclude=NOT_OFFICES, level_prefix=True)]
-    out += [Candidate(m.start(), m.end(), "OFFICE", 0.85, 2, "office-known")
-            for name in KNOWN_OFFICES if name in text for m in re.finditer(re.escape(name), text)]
+    out += _known(text, KNOWN_OFFICES, "OFFICE", 0.85, 2, "office-known")
     # 人社部门, 教育部门: a department named by its field is that field's office
     out += [Candidate(m.start(), m.end(), "OFFICE", 0.7, 2, "office-field")
             for m in re.finditer(rf"(?:{'|'.join(map(re.escape, KNOWN_OFFICES + ('教育',)))})部门", text)]
@@ -255,14 +269,14 @@ def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     so no word list can say where they start; the ranker learns it from the words at, before
     and inside the boundary.  Without a ranker only the word lists' boundary competes."""
     text, words, starts = toks.text, toks.words, toks.starts
-    out = [Candidate(m.start(), m.end(), "PROGRAM", 0.7, 3, "program-known")
-           for name in KNOWN_PROGRAMS if name in text for m in re.finditer(re.escape(name), text)]
+    out = _known(text, KNOWN_PROGRAMS, "PROGRAM", 0.7, 3, "program-known")
     ends_with_head = _suffix_pattern(PROGRAM_HEADS + WEAK_PROGRAM_HEADS)
     for i, t in enumerate(words):
         if not ends_with_head.search(t):
             continue
         end = toks.end(i)
         natural = _natural_start(toks, i, vocab, MAX_NAME_LEN)
+        core = t.endswith(PROGRAM_HEADS)
         for k, j in enumerate(range(i, max(-1, i - MAX_NAME_TOKENS), -1)):
             if not (NAMEY.match(words[j]) or words[j] in "“”") or end - starts[j] > MAX_NAME_LEN:
                 break
@@ -274,7 +288,7 @@ def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
             feats = {"first": words[j] if words[j] in vocab.stop or words[j] in GENERIC_MODIFIERS else "name",
                      "prev": prev if prev in vocab.stop or not NAMEY.match(prev or "。") else ("" if not prev else "name"),
                      "prevw": prev if prev in vocab.stop else "-",
-                     "firstw": words[j], "head": t, "core": t.endswith(PROGRAM_HEADS),
+                     "firstw": words[j], "head": t, "core": core,
                      "k": min(k, 6), "stops": min(sum(w in vocab.stop for w in inner), 3),
                      "de": "的" in inner, "generic": words[j] in GENERIC_MODIFIERS}
             feats["prev|first"] = f"{feats['prev']}|{feats['first']}"
@@ -282,7 +296,7 @@ def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
             for w in inner:
                 feats[f"has={w if w in vocab.stop else 'name'}"] = True
             need = max((n for h, n in MIN_LEN_BY_HEAD.items() if name.endswith(h)), default=4)
-            guess = j == natural and feats["core"] and len(name) >= need  # the untrained rules' one span
+            guess = j == natural and core and len(name) >= need  # the untrained rules' one span
             feats["guess"] = guess
             out.append(Candidate(starts[j], end, "PROGRAM", 0.55, 4 if guess else 9, "program-head", min(k, 3), feats))
     return out
@@ -344,8 +358,8 @@ def candidate_features(text: str, c: Candidate) -> dict[str, float]:
     f = {f"rule={c.rule}": 1.0, f"label={c.label}": 1.0, f"rule_label={c.rule}|{c.label}": 1.0,
          f"trim={min(c.trim, 3)}": 1.0, f"len={min(len(name), 12) // 2}": 1.0,
          f"head={c.label}|{name[-2:] if c.label in ('PROGRAM', 'SCHOOL', 'OFFICE') else ''}": 1.0,
-         f"prev1={before[-1:] if not re.match(f'[{CJK}]', before[-1:]) else 'cjk'}": 1.0,
-         f"next1={after[:1] if not re.match(f'[{CJK}]', after[:1]) else 'cjk'}": 1.0,
+         f"prev1={before[-1:] if not CJK_CHAR.match(before[-1:]) else 'cjk'}": 1.0,
+         f"next1={after[:1] if not CJK_CHAR.match(after[:1]) else 'cjk'}": 1.0,
          f"quoted={name.startswith('“')}": 1.0, f"inner_quote={'“' in name[1:]}": 1.0,
          f"in_title={text[max(0, c.start - 1):c.start] == '《'}": 1.0,
          f"digit={bool(re.search(r'[0-9]', name))}": 1.0, f"level={bool(re.match(r'^(省|市|区|县|国家|全国)', name))}": 1.0}
