@@ -14,7 +14,7 @@ as 奖,7 does, and then the span grows by that token).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -285,18 +285,18 @@ def _is_target_quantity(text: str, q: Quantity, s: int, e: int) -> bool:
 
 
 def _main_quantity(text: str, s: int, e: int, dates: list[tuple[int, int]],
-                   inside: list[str]) -> tuple[Quantity | None, bool]:
-    """The quantity a clause states as its target, and whether a comparator marks it."""
-    best, best_cmp = None, False
+                   inside: list[str]) -> tuple[Quantity | None, str | None]:
+    """The quantity a clause states as its target, and the comparator that marks it (or None)."""
+    best, best_cmp = None, None
     for q in find_quantities(text[s:e]):
-        q = Quantity(q.start + s, q.end + s, q.value, q.unit, q.approx, q.upper)
+        q = replace(q, start=q.start + s, end=q.end + s)
         if inside[q.start] or any(d0 <= q.start < d1 for d0, d1 in dates):
             continue
-        has_cmp = _comparator(text, q, s) is not None
         if not _is_target_quantity(text, q, s, e):
             continue
-        if best is None or (has_cmp and not best_cmp):
-            best, best_cmp = q, has_cmp
+        cmp = _comparator(text, q, s)
+        if best is None or (cmp is not None and best_cmp is None):
+            best, best_cmp = q, cmp
     return best, best_cmp
 
 
@@ -359,14 +359,14 @@ def _find(sent: _Sentence, cs: int, ce: int, full: str) -> list[_Found]:
     """Which rule makes the clause text[cs:ce] a goal, with its comparator, value and unit."""
     text = sent.text
     clause = text[cs:ce]
-    q, has_cmp = _main_quantity(text, cs, ce, sent.date_spans, sent.inside)
+    q, cmp = _main_quantity(text, cs, ce, sent.date_spans, sent.inside)
     baseline = sent.baseline or bool(_BASELINE.search(full))
     if baseline and q is not None:
         sent.baseline = True  # the statistics that follow in the sentence are baseline too
     rank = _RANK.search(clause)
     if rank and not (rank["champ"] or _RANK_CONTEXT.search(clause)):
         rank = None
-    if rank and (q is None or not has_cmp):
+    if rank and (q is None or cmp is None):
         num = rank["top"] or rank["nth"]
         return [_Found(cs, ce, "rank", "rank<=", parse_number(num) if num else 1, "名")]
     if q is not None:
@@ -376,8 +376,7 @@ def _find(sent: _Sentence, cs: int, ce: int, full: str) -> list[_Found]:
         medals = _medals(text, cs, ce)
         if medals:
             return [_Found(m.start, m.end, "count", "=", m.value, m.unit, m, exact=True) for m in medals]
-        return [_Found(cs, ce, "comparator" if has_cmp else "count", _comparator(text, q, cs) or "=",
-                       q.value, q.unit, q)]
+        return [_Found(cs, ce, "comparator" if cmp is not None else "count", cmp or "=", q.value, q.unit, q)]
     if baseline:
         return []
     for rule, pattern in _NON_NUMERIC:

@@ -59,8 +59,7 @@ def candidate_pairs(doc: Doc) -> list[tuple[Span, Span, Span]]:
     A mention belongs to the sentence where it starts.  Returned as
     (head, tail, sentence), in sentence order.
     """
-    goals = list(doc.spans[GOALS_KEY]) if GOALS_KEY in doc.spans else []
-    mentions = sorted([*doc.ents, *goals], key=lambda s: (s.start_char, -s.end_char))
+    mentions = sorted([*doc.ents, *doc.spans.get(GOALS_KEY, [])], key=lambda s: (s.start_char, -s.end_char))
     pairs = []
     for sent in _sentences(doc):
         inside = [m for m in mentions if sent.start <= m.start < sent.end]
@@ -71,9 +70,9 @@ def candidate_pairs(doc: Doc) -> list[tuple[Span, Span, Span]]:
 # --- positions and cue words ------------------------------------------------
 _CLAUSE_MARK = re.compile(r"[,，:：]")  # sentences already end at 。；!?
 # What may stand before a clause's subject: heading markers, connectives, space.
-_CLAUSE_LEAD = re.compile(r"^(?:\s|\d+[.．、]|[一二三四五六七八九十]+[是要、]|[(（][一二三四五六七八九十\d]+[)）]"
-                          r"|同时|此外|其中|另外)*$")
-_DATE_LEAD = re.compile(r"^(?:\s|\d+[.．、]|[一二三四五六七八九十]+[是要、]|到|至|在|于|截至)*$")
+_LEAD_MARK = r"\s|\d+[.．、]|[一二三四五六七八九十]+[是要、]"  # space and list markers
+_CLAUSE_LEAD = re.compile(rf"^(?:{_LEAD_MARK}|[(（][一二三四五六七八九十\d]+[)）]|同时|此外|其中|另外)*$")
+_DATE_LEAD = re.compile(rf"^(?:{_LEAD_MARK}|到|至|在|于|截至)*$")
 # Between two items of one list: 、/和/与/及, or quotes closing and reopening (“甲”“乙”).
 _LIST_JOIN = re.compile(r"^\s*(?:[”’\"]?\s*(?:、|和|与|及|以及)\s*[“‘\"]?|[”’\"]\s*[“‘\"])\s*$")
 # Between a list and the goal right after it (甲、乙等{…}).
@@ -87,8 +86,9 @@ _ACHIEVE = re.compile(r"交付|启用|完成|通过|创建|创成|培育|建成|
 # ... but after these, or after a count, it is a title earned or competed for.
 _DESIGNATE = re.compile(r"获|申报|入选|新增|表彰|参加|创建成|评为")
 _COUNT = re.compile(r"\d+\s*[所项个名人家篇]")
-_IMPLEMENT_CUE = re.compile(r"贯彻|落实|用好|依据|实施|执行|遵循|对照")
-_SUBJECT_POLICY_CUE = re.compile(r"贯彻|落实|用好|依据|实施|执行|遵循|聚焦")
+_POLICY_VERBS = "贯彻|落实|用好|依据|实施|执行|遵循"
+_IMPLEMENT_CUE = re.compile(rf"{_POLICY_VERBS}|对照")
+_SUBJECT_POLICY_CUE = re.compile(rf"{_POLICY_VERBS}|聚焦")
 _PRIOR_POLICY_CUE = re.compile(r"^\s*(?:根据|按照|依据|依照|遵照)")  # the actor comes after
 _COOPERATE_BEFORE = re.compile(r"与|联合|会同|配合|协同|整合|组织|协调")
 _COOPERATE_AFTER = re.compile(r"^[^,，:：]*?(?:等部门|等单位|联合|协作|合作|配合)")
@@ -135,9 +135,9 @@ class _Sentence:
         return next((g for g in self.goals
                      if g.start_char <= ent.start_char and ent.end_char <= g.end_char), None)
 
-    def free(self, label: str) -> list[Span]:
-        """Entities of `label` that are not part of a goal."""
-        return [e for e in self.entities if e.label_ == label and self.container(e) is None]
+    def free(self, *labels: str) -> list[Span]:
+        """Entities of these labels that are not part of a goal."""
+        return [e for e in self.entities if e.label_ in labels and self.container(e) is None]
 
     def at_clause_start(self, span: Span) -> bool:
         return bool(_CLAUSE_LEAD.match(self.clause_prefix(span.start_char)))
@@ -246,12 +246,11 @@ def _goal_heads(sent: _Sentence, found: _Found) -> None:
     the nearest programme before it with no other goal in between.
     """
     groups = [g for g in sent.groups if any(e.label_ in _GOAL_HOLDERS for e in g)]
-    heads_of: dict[tuple, tuple[list[Span], str]] = {}
-    previous: Span | None = None
+    previous: tuple[Span, list[Span], str] | None = None  # the goal before, its heads and rule kind
     for goal in sent.goals:
         inner = _inner_heads(sent, goal)
         adjacent = next((g for g in groups if g[-1].end_char <= goal.start_char
-                         and _ADJACENT.match(sent.text[g[-1].end_char:goal.start_char])), None)
+                         and _ADJACENT.match(sent.between(g[-1], goal))), None)
         subject = sent.subject_at(goal.start_char)
         if inner:
             heads, kind = inner, CUE
@@ -259,15 +258,14 @@ def _goal_heads(sent: _Sentence, found: _Found) -> None:
             heads, kind = adjacent, CUE
         elif subject is not None:
             heads, kind = subject, SUBJECT
-        elif previous is not None and _GOAL_CHAIN.match(sent.between(previous, goal)):
-            heads, kind = heads_of[span_key(previous)]
+        elif previous is not None and _GOAL_CHAIN.match(sent.between(previous[0], goal)):
+            _, heads, kind = previous
         else:
             programs = [p for p in sent.free("PROGRAM") if p.end_char <= goal.start_char
                         and not any(p.end_char <= g.start_char and g.end_char <= goal.start_char
                                     for g in sent.goals)]
             heads, kind = programs[-1:], NEAREST
-        heads_of[span_key(goal)] = (heads, kind)
-        previous = goal
+        previous = goal, heads, kind
         for head in heads:
             # an office the goal is written about holds it; an office subject is assigned it
             label = "RESPONSIBLE_FOR" if head.label_ == "OFFICE" and head not in inner else "HAS_GOAL"
@@ -287,7 +285,7 @@ def _school_programs(sent: _Sentence, found: _Found) -> None:
         if not schools or program is None:
             continue
         rest = sent.clause_rest(end)
-        gap = sent.text[end:program.start_char]
+        gap = sent.between(group[-1], program)
         clauses = len(_CLAUSE_MARK.findall(gap))
         blocked = "、" in gap or any(end <= e.start_char and e.end_char <= program.start_char
                                     and e.label_ != "DATE" and e not in group for e in others)
@@ -351,8 +349,7 @@ def _policies(sent: _Sentence, found: _Found) -> None:
     """IMPLEMENTS: 贯彻落实/用好《…》 after a programme binds the nearest programme before it;
     以《…》为… and 根据/按照《…》 bind the first actor after it."""
     programs = sent.free("PROGRAM")
-    actors = [e for e in sent.entities
-              if e.label_ in ("PROGRAM", "OFFICE", "SCHOOL") and sent.container(e) is None]
+    actors = sent.free("PROGRAM", "OFFICE", "SCHOOL")
     for policy in (e for e in sent.entities if e.label_ == "POLICY"):
         prefix = sent.clause_prefix(policy.start_char)
         after = sent.text[policy.end_char:policy.end_char + 3]
@@ -373,9 +370,6 @@ def _starting_in(sent: Span, spans) -> list[Span]:
     return sorted((s for s in spans if sent.start <= s.start < sent.end), key=lambda s: s.start_char)
 
 
-def _view(doc: Doc, sent: Span) -> _Sentence:
-    goals = doc.spans[GOALS_KEY] if GOALS_KEY in doc.spans else []
-    return _Sentence(sent, doc_text(doc), _starting_in(sent, doc.ents), _starting_in(sent, goals))
 
 
 def _rule_decisions(view: _Sentence) -> dict[tuple, tuple[str, str]]:
@@ -389,9 +383,11 @@ def _rule_decisions(view: _Sentence) -> dict[tuple, tuple[str, str]]:
 def _with_rules(doc: Doc, candidates: list[tuple[Span, Span, Span]]):
     """Each candidate as (head, tail, sentence, the sentence's view, the rules' (label, kind) or None)."""
     by_sentence: dict[int, tuple[_Sentence, dict]] = {}
+    # read once: spaCy makes new Span objects on every read of doc.ents and doc.spans
+    text, ents, goals = doc_text(doc), list(doc.ents), list(doc.spans.get(GOALS_KEY, []))
     for head, tail, sent in candidates:
         if sent.start not in by_sentence:
-            view = _view(doc, sent)
+            view = _Sentence(sent, text, _starting_in(sent, ents), _starting_in(sent, goals))
             by_sentence[sent.start] = view, _rule_decisions(view)
         view, decisions = by_sentence[sent.start]
         yield head, tail, sent, view, decisions.get((span_key(head), span_key(tail)))
@@ -424,7 +420,7 @@ def pair_features(view: _Sentence, head: Span, tail: Span) -> dict[str, float]:
     is written inside the other (a goal's own date or holder), and which end leads a clause."""
     first, second = sorted((head, tail), key=lambda s: (s.start_char, -s.end_char))
     inside = second.end_char <= first.end_char
-    between = "" if inside else view.text[first.end_char:second.start_char]
+    between = "" if inside else view.between(first, second)
     mentions = [*view.entities, *view.goals]
     order = "inside" if inside else "forward" if first is head else "backward"
     distance = _gap(head, tail)
@@ -432,7 +428,7 @@ def pair_features(view: _Sentence, head: Span, tail: Span) -> dict[str, float]:
 
     def nearer(end: Span, other: Span) -> int:
         """Mentions of `end`'s label nearer to `other` than `end` is (0, 1, 2 or more)."""
-        return min(sum(_gap(m, other) < distance for m in mentions if m.label_ == end.label_ and m is not end), 2)
+        return min(sum(_gap(m, other) < distance for m in mentions if m.label_ == end.label_), 2)
 
     f = {
         f"ends={head.label_}>{tail.label_}": 1.0,
