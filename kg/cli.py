@@ -58,14 +58,11 @@ def _load_nlp(command: str, pipeline: Path | None = None, config: Path | None = 
 
 def _read_documents(input_path: Path):
     """Documents from a folder/file of documents, or from a JSONL of units {"doc","para","text"}."""
-    from kg.ingest import document_from_lines, read_path
+    from kg.ingest import documents_from_units, read_path
     from kg.jsonl import read_input_units
 
     if input_path.suffix == ".jsonl":
-        by_doc: dict[str, list[tuple[int, str]]] = {}
-        for unit in read_input_units(input_path):
-            by_doc.setdefault(unit.doc, []).append((unit.para, unit.text))
-        return [document_from_lines(doc, lines) for doc, lines in by_doc.items()], []
+        return [document for document, _ in documents_from_units(read_input_units(input_path))], []
     return read_path(input_path)
 
 

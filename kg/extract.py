@@ -23,12 +23,17 @@ def paragraph_context(document: Document, paragraph: Paragraph) -> dict:
     }
 
 
+def paragraph_doc(nlp: Language, document: Document, paragraph: Paragraph) -> Doc:
+    """The paragraph's tokens, with what its document says about it in `doc._.context`."""
+    doc = nlp.make_doc(paragraph.text)
+    doc._.context = paragraph_context(document, paragraph)
+    return doc
+
+
 def _docs(nlp: Language, documents: Iterable[Document]) -> Iterator[Doc]:
     for document in documents:
         for paragraph in document.paragraphs:
-            doc = nlp.make_doc(paragraph.text)
-            doc._.context = paragraph_context(document, paragraph)
-            yield doc
+            yield paragraph_doc(nlp, document, paragraph)
 
 
 def extract_units(nlp: Language, documents: Iterable[Document], *, min_confidence: float = 0.0,

@@ -12,6 +12,7 @@ import codecs
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from kg.metadata import apply_metadata
-from kg.records import Document, Paragraph
+from kg.records import Document, Paragraph, Unit
 from kg.structure import apply_structure
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
@@ -99,6 +100,19 @@ def read_document(path: Path, root: Path) -> Document:
 def document_from_lines(doc_id: str, lines: list[tuple[int, str]]) -> Document:
     """A Document from already numbered paragraph lines (units {"doc", "para", "text"} of a JSONL)."""
     return _build(doc_id, doc_id, sorted(lines))
+
+
+def documents_from_units(units: Iterable[Unit]) -> list[tuple[Document, list[Unit]]]:
+    """Documents from units {"doc", "para", "text"} (a JSONL of input units, or gold), each with
+    its units in paragraph order, as its Document holds its paragraphs."""
+    by_doc: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_doc.setdefault(unit.doc, []).append(unit)
+    out = []
+    for doc_id, doc_units in by_doc.items():
+        doc_units.sort(key=lambda u: u.para)
+        out.append((document_from_lines(doc_id, [(u.para, u.text) for u in doc_units]), doc_units))
+    return out
 
 
 def _build(doc_id: str, path: str, lines: list[tuple[int, str]]) -> Document:

@@ -7,7 +7,6 @@ counts is leave-one-document-out: fit on all documents but one, score the one le
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +20,8 @@ from kg.components.entities import find_candidates
 from kg.components.extensions import GOALS_KEY, span_key
 from kg.components.relations import RelationKey, candidate_pairs, decide
 from kg.evaluate import MeanReport, Report, evaluate, match_goals, mean_reports
-from kg.extract import doc_to_unit, extract_units, paragraph_context
-from kg.ingest import document_from_lines
+from kg.extract import doc_to_unit, paragraph_doc
+from kg.ingest import documents_from_units
 from kg.records import Document, Unit
 
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
@@ -43,19 +42,10 @@ class GoldDocument:
 
 
 def gold_documents(nlp: Language, units: list[Unit]) -> list[GoldDocument]:
-    by_doc: dict[str, list[Unit]] = defaultdict(list)
-    for unit in units:
-        by_doc[unit.doc].append(unit)
-    out = []
-    for doc_id, doc_units in by_doc.items():
-        document = document_from_lines(doc_id, [(u.para, u.text) for u in doc_units])
-        docs = []
-        for paragraph in document.paragraphs:
-            doc = nlp.make_doc(paragraph.text)
-            doc._.context = paragraph_context(document, paragraph)
-            docs.append(nlp.get_pipe("sentences")(doc))
-        out.append(GoldDocument(document, doc_units, docs))
-    return out
+    sentences = nlp.get_pipe("sentences")
+    return [GoldDocument(document, doc_units,
+                         [sentences(paragraph_doc(nlp, document, p)) for p in document.paragraphs])
+            for document, doc_units in documents_from_units(units)]
 
 
 def _entity_examples(golds: list[GoldDocument]):
@@ -91,7 +81,7 @@ def fit_entities(nlp: Language, golds: list[GoldDocument], *, seed: int = 0) -> 
     ents = nlp.get_pipe("entities")
 
     def threshold_for(setting: Setting) -> Callable[[str], float]:
-        return lambda rule: setting[1] if rule == LONE_QUOTE_RULE else setting[0]
+        return FeatureClassifier(threshold=setting[0], overrides={LONE_QUOTE_RULE: setting[1]}).threshold_for
 
     def predict(held: GoldDocument):
         examples = _entity_examples([held])
@@ -207,7 +197,8 @@ def leave_one_out(nlp: Language, units: list[Unit], *, seed: int = 0,
     folds = []
     for held in golds:
         settings = fit(nlp, [g for g in golds if g is not held], seed=seed)
-        predicted = list(extract_units(nlp, [held.document]))
+        # the held-out Docs are already segmented: run the components on copies of them
+        predicted = [doc_to_unit(doc) for doc in nlp.pipe(doc.copy() for doc in held.docs)]
         fold = Fold(held.document.id, evaluate(held.units, predicted), settings)
         folds.append(fold)
         if on_fold:
