@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -26,12 +26,11 @@ def setup() -> None:
     try:
         path = ensure_model()
     except ModelUnavailable as exc:
-        typer.echo(f"kg setup: {exc}", err=True)
-        raise typer.Exit(1)
+        _fail("setup", exc)
     typer.echo(f"pkuseg model: {path}")
 
 
-def _fail(command: str, message: object) -> None:
+def _fail(command: str, message: object) -> NoReturn:
     typer.echo(f"kg {command}: {message}", err=True)
     raise typer.Exit(1)
 
@@ -127,8 +126,7 @@ def eval_(
             gold_units, pred_units = read_units(gold), read_units(pred)
         report = evaluate(gold_units, pred_units)
     except (JsonlError, EvalError) as exc:
-        typer.echo(f"kg eval: {exc}", err=True)
-        raise typer.Exit(1)
+        _fail("eval", exc)
     if report.ignored:
         typer.echo(f"kg eval: {len(report.ignored)} predicted paragraph(s) have no gold and are ignored, "
                    f"e.g. paragraph {report.ignored[0][1]} of {report.ignored[0][0]}", err=True)
@@ -161,25 +159,21 @@ def load(
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per UNWIND transaction.")] = 1000,
 ) -> None:
     """Load a graph into Neo4j, replacing the facts of the documents it contains."""
-    from kg.export import read_graph
+    from kg.export import graph_file, read_graph
     from kg.neo4j_loader import LoadError, Neo4jUnavailable, load_graph
 
-    if graph_path.is_dir():
-        graph_path = graph_path / "graph.json"  # the node-link JSON kg.export.export writes
+    graph_path = graph_file(graph_path)
     try:
         graph = read_graph(graph_path)
     except (OSError, ValueError) as exc:
-        typer.echo(f"kg load: {graph_path}: {exc}", err=True)
-        raise typer.Exit(1)
+        _fail("load", f"{graph_path}: {exc}")
     config = _neo4j_config(uri, user, database)
     try:
         report = load_graph(graph, config.uri, config.user, config.password, config.database, batch_size=batch_size)
     except ValueError as exc:
-        typer.echo(f"kg load: {graph_path}: {exc}", err=True)
-        raise typer.Exit(1)
+        _fail("load", f"{graph_path}: {exc}")
     except (Neo4jUnavailable, LoadError) as exc:
-        typer.echo(f"kg load: {exc}", err=True)
-        raise typer.Exit(1)
+        _fail("load", exc)
     typer.echo(report.summary())
 
 
@@ -204,8 +198,7 @@ def query(
         params = dict(parse_param(p) for p in param)
         keys, rows = run_query(_neo4j_config(uri, user, database), cypher, params)
     except (QueryError, Neo4jUnavailable) as exc:
-        typer.echo(f"kg query: {exc}", err=True)
-        raise typer.Exit(1)
+        _fail("query", exc)
     typer.echo(format_rows(keys, rows, fmt), nl=False)
 
 
@@ -287,8 +280,7 @@ def train(
     try:
         units = read_units(gold)
     except JsonlError as exc:
-        typer.echo(f"kg train: {exc}", err=True)
-        raise typer.Exit(1)
+        _fail("train", exc)
     nlp = _load_nlp("train", config=config or CONFIG)
     if not loo:
         with _writing("train", output or SHIPPED_PIPELINE):
@@ -336,13 +328,11 @@ def review(
     from kg.review import FORMATS, least_confident, write_review
 
     if fmt not in FORMATS:
-        typer.echo(f"kg review: unknown format {fmt!r} (one of {', '.join(FORMATS)})", err=True)
-        raise typer.Exit(1)
+        _fail("review", f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     try:
         units = read_units(predictions)
     except JsonlError as exc:
-        typer.echo(f"kg review: {exc}", err=True)
-        raise typer.Exit(1)
+        _fail("review", exc)
     with _writing("review", output):
         count = write_review(least_confident(units, limit), output, fmt)
     typer.echo(f"{count} of {len(units)} paragraphs, least confident first → {output}")

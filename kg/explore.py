@@ -24,7 +24,7 @@ import matplotlib
 import networkx as nx
 import pandas as pd
 
-from kg.export import read_graph
+from kg.export import graph_file, read_graph
 from kg.neo4j_loader import ENV, Neo4jConfig
 from kg.query import CypherQuery, find_query, run_query
 from kg.report import ENTITY_LABELS, cjk_font
@@ -196,7 +196,7 @@ class FileGraph(Explorer):
     @classmethod
     def read(cls, path: Path) -> "FileGraph":
         path = Path(path)
-        file = path / "graph.json" if path.is_dir() else path
+        file = graph_file(path)
         if not file.is_file():
             raise FileNotFoundError(f"{file}: no graph here; run `kg build CORPUS -o {path}` first, or set "
                                     f"{GRAPH_ENV} to a build folder")

@@ -50,6 +50,15 @@ def write_json(graph: nx.MultiDiGraph, path: Path) -> Path:
     return path
 
 
+GRAPH_JSON = "graph.json"
+
+
+def graph_file(path: Path) -> Path:
+    """The node-link JSON of a `kg build` folder, or `path` itself when it is a file."""
+    path = Path(path)
+    return path / GRAPH_JSON if path.is_dir() else path
+
+
 def read_graph(path: Path) -> nx.MultiDiGraph:
     """The MultiDiGraph a `write_json` file holds."""
     try:
@@ -126,5 +135,5 @@ def write_csv(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
 def export(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
     """graph.graphml, graph.json and the neo4j-admin CSV files under `out_dir`."""
     out_dir = Path(out_dir)
-    return [write_graphml(graph, out_dir / "graph.graphml"), write_json(graph, out_dir / "graph.json"),
+    return [write_graphml(graph, out_dir / "graph.graphml"), write_json(graph, out_dir / GRAPH_JSON),
             *write_csv(graph, out_dir / "neo4j")]

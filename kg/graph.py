@@ -13,6 +13,7 @@ Neo4j and writes to GraphML as it is.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,8 +84,6 @@ class _Builder:
             section = f"sec:{s.section}" if s.section in sections else self.front_matter(doc)
             self.edge(section, node, "HAS_SENTENCE", f"HAS_SENTENCE:{section}>{node}", doc=doc.id)
             self.sentences[(doc.id, s.para)].append(_Sent(node, s.start, s.end))
-        for spans in self.sentences.values():
-            spans.sort(key=lambda s: s.start)
 
     def front_matter(self, doc: Document) -> str:
         """The level-0 section for sentences outside every heading, made when a Document lacks it."""
@@ -98,8 +97,8 @@ class _Builder:
         spans = self.sentences.get((doc, para))
         if not spans:
             raise ValueError(f"{doc} paragraph {para}: no sentences (is the paragraph in the document?)")
-        before = [s for s in spans if s.start <= offset]
-        return before[-1] if before else spans[0]
+        i = bisect_right(spans, offset, key=lambda s: s.start)
+        return spans[i - 1] if i else spans[0]
 
     # --- fact layer ----------------------------------------------------------
     def entities(self) -> None:
@@ -181,6 +180,8 @@ class _Builder:
     def build(self) -> nx.MultiDiGraph:
         for doc in self.documents:
             self.lexical(doc)
+        for spans in self.sentences.values():
+            spans.sort(key=lambda s: s.start)
         self.entities()
         for unit in self.units:
             self.unit(unit)

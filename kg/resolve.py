@@ -188,11 +188,11 @@ class _Resolver:
                            for d in documents}
 
     def _read_mentions(self) -> None:
+        para_year = {(d.id, p.para): p.year for d in self.documents.values() for p in d.paragraphs}
         for unit in self.units:
             doc = self.documents.get(unit.doc)
             if doc is None:
                 raise ValueError(f"{unit.doc} paragraph {unit.para}: no such document among the inputs")
-            paragraphs = {p.para: p for p in doc.paragraphs}
             for m in unit.entities:
                 if m.label not in NODE_LABELS:
                     raise ValueError(f"{unit.doc} paragraph {unit.para}: mention {m.id} has unknown label {m.label!r}")
@@ -202,8 +202,7 @@ class _Resolver:
                 surface = unit.text[m.start:m.end]
                 ref = (unit.doc, unit.para, m.id)
                 if m.label == "DATE":
-                    para = paragraphs.get(unit.para)
-                    self.dates.append((ref, surface, (para.year if para else None) or doc.year))
+                    self.dates.append((ref, surface, para_year.get((unit.doc, unit.para)) or doc.year))
                     continue
                 norm = normalise(surface)
                 local = ("local", unit.doc, m.label, norm)
