@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, Literal, overload
 
+from kg.files import write_atomic
 from kg.records import COMPARATORS, ENTITY_LABELS, GOAL_STATUSES, RELATION_TYPES, Unit
 
 
@@ -83,8 +82,9 @@ def _one_of(value: Any, allowed: Iterable[str], what: str, where: str) -> None:
         raise _LineError(f"{where}{what} {value!r} is not one of {', '.join(allowed)}")
 
 
-def _input_unit(obj: Any) -> Unit:
-    """An unlabelled unit {"doc", "para", "text"}; annotation layers, if any, are ignored."""
+def _input_unit(obj: Any, notes: list[str] | None = None) -> Unit:
+    """An unlabelled unit {"doc", "para", "text"}; annotation layers, if any, are ignored (and
+    need no repair notes)."""
     if not isinstance(obj, dict):
         raise _LineError(f"a line must be a JSON object, got {type(obj).__name__}")
     doc, para, text = _get(obj, "doc", "string"), _get(obj, "para", "integer"), _get(obj, "text", "string")
@@ -122,8 +122,8 @@ def _renumber_colliding_goals(obj: dict) -> str | None:
         return out
 
     for rel in obj.get("relations") or []:
-        legal = RELATION_TYPES.get(rel.get("label"))
-        if not isinstance(rel, dict) or legal is None:
+        legal = RELATION_TYPES.get(rel.get("label")) if isinstance(rel, dict) else None
+        if legal is None:
             continue
         ends = {}
         for end, allowed in zip(("head", "tail"), legal):
@@ -223,7 +223,7 @@ def _read(path: str | os.PathLike, parse: Callable[..., Unit], strict: bool):
                     except json.JSONDecodeError as exc:
                         raise _LineError(f"invalid JSON: {exc}") from None
                     notes: list[str] = []
-                    unit = parse(obj, notes) if parse is _unit else parse(obj)
+                    unit = parse(obj, notes)
                     for note in notes:
                         warnings.warn(f"{path}:{number}: {note}", JsonlWarning, stacklevel=3)
                     key = (unit.doc, unit.para)
@@ -265,28 +265,7 @@ def read_input_units(path, *, strict=True):
 
 
 def write_units(units: Iterable[Unit], path: str | os.PathLike) -> int:
-    """Write one JSON line per unit, in order; returns the count.
-
-    Written to a temporary file in the target folder and renamed over the target, so a crash
-    or an unserialisable unit leaves either the old file or the complete new one, never half.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=path.parent,
-                                     prefix=f".{path.name}.", suffix=".tmp", delete=False) as tmp:
-        try:
-            count = 0
-            for unit in units:
-                tmp.write(json.dumps(unit.to_json(), ensure_ascii=False, allow_nan=False) + "\n")
-                count += 1
-            tmp.flush()
-            os.fsync(tmp.fileno())
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp.name, 0o666 & ~umask)  # an ordinary file, not the temp file's private 0600
-        except BaseException:
-            tmp.close()
-            os.unlink(tmp.name)
-            raise
-    os.replace(tmp.name, path)
-    return count
+    """Write one JSON line per unit, in order; returns the count.  An unserialisable unit leaves
+    the old file (kg.files.write_atomic)."""
+    return write_atomic(path, (json.dumps(unit.to_json(), ensure_ascii=False, allow_nan=False) + "\n"
+                               for unit in units))

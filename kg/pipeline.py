@@ -13,6 +13,7 @@ import spacy
 from spacy.language import Language
 
 from kg import components  # noqa: F401  (registers the kg_* factories)
+from kg.files import write_atomic
 from kg.segmenter import cache_dir, ensure_model
 
 PACKAGE_DIR = Path(__file__).parent
@@ -32,10 +33,7 @@ def user_dictionary() -> Path:
     text = "\n".join(words) + "\n"
     path = cache_dir() / f"userdict-{hashlib.sha1(text.encode()).hexdigest()[:12]}.txt"
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, [text])
     return path
 
 

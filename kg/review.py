@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from kg.files import write_atomic
 from kg.jsonl import write_units
 from kg.records import Unit
 
@@ -67,6 +68,5 @@ def write_review(units: list[Unit], path: Path, fmt: str) -> int:
         text = json.dumps([label_studio_task(u) for u in units], ensure_ascii=False, indent=1) + "\n"
     else:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, [text])
     return len(units)
