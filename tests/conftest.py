@@ -81,6 +81,16 @@ def seed_graph(seed_documents, gold_rows):
 
 
 @pytest.fixture(scope="session")
+def seed_db(bolt_server, seed_graph):
+    """A database holding the seed graph, loaded once for the tests that only read it."""
+    from kg.neo4j_loader import Neo4jConfig, load_graph
+
+    database = bolt_server.create_database("seed_readonly")
+    load_graph(seed_graph, bolt_server.uri, bolt_server.user, bolt_server.password, database, progress=False)
+    return Neo4jConfig(bolt_server.uri, bolt_server.user, database, bolt_server.password)
+
+
+@pytest.fixture(scope="session")
 def seed_build(tmp_path_factory, seed_graph):
     """A `kg build`-style output folder of the seed graph (graph.json, GraphML, neo4j CSV): what KG_GRAPH names."""
     from kg.export import export

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.neo4j_loader import NODE_LABELS, Neo4jConfig, load_graph
+from kg.neo4j_loader import NODE_LABELS, Neo4jConfig
 from kg.query import CYPHER_DIR, FAVORITES_DIR, QueryError, browser_favorite, find_query, library, parse_param, \
     run_query
 
@@ -21,10 +21,8 @@ ENTITIES = ("School", "Office", "Program", "Policy", "Region")
 
 
 @pytest.fixture(scope="module")
-def db(bolt_server, seed_graph) -> Neo4jConfig:
-    database = bolt_server.create_database("cypher_seed")
-    load_graph(seed_graph, bolt_server.uri, bolt_server.user, bolt_server.password, database, progress=False)
-    return Neo4jConfig(bolt_server.uri, bolt_server.user, database, bolt_server.password)
+def db(seed_db) -> Neo4jConfig:
+    return seed_db
 
 
 def ask(db: Neo4jConfig, query: str, /, **params) -> list[dict]:

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from kg.explore import FileGraph, Neo4jGraph, open_graph, visualization
-from kg.neo4j_loader import Neo4jConfig, load_graph
 from kg.style import PALETTE
 
 QUESTIONS = [("counts", ()), ("relationship_counts", ()), ("documents", ()), ("documents", ("海",)),
@@ -22,10 +21,8 @@ def files(seed_build) -> FileGraph:
 
 
 @pytest.fixture(scope="module")
-def server(bolt_server, seed_graph) -> Neo4jGraph:
-    database = bolt_server.create_database("explore_seed")
-    load_graph(seed_graph, bolt_server.uri, bolt_server.user, bolt_server.password, database, progress=False)
-    return Neo4jGraph(Neo4jConfig(bolt_server.uri, bolt_server.user, database, bolt_server.password))
+def server(seed_db) -> Neo4jGraph:
+    return Neo4jGraph(seed_db)
 
 
 def test_open_graph_reads_kg_graph_or_goes_to_the_server_named_by_neo4j_uri(seed_build, monkeypatch, tmp_path):

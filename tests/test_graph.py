@@ -4,29 +4,24 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from kg.export import export, read_graph
 from kg.graph import build_graph, summary
-from kg.ingest import document_from_lines, read_path
+from kg.ingest import document_from_lines
 from kg.records import RELATION_LABELS, Goal, Mention, Relation, Unit
 from kg.resolve import normalise, resolve
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = SHARED / "corpus" / "seeds"
-GOLD = SHARED / "annotations" / "seeds.gold.jsonl"
 PROPERTY_TYPES = (str, int, float, bool)
 
 
 @pytest.fixture(scope="module")
-def seeds(gold_units):
+def seeds(seed_documents, gold_units):
     """(documents, gold units, graph), the gold read by kg.jsonl (which repairs line 111's colliding ids)."""
     units = gold_units
-    documents, _ = read_path(SEEDS)
-    documents = [d for d in documents if d.id in {u.doc for u in units}]
+    documents = [d for d in seed_documents if d.id in {u.doc for u in units}]
     return documents, units, build_graph(documents, units, extractor="gold")
 
 

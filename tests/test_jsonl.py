@@ -12,11 +12,6 @@ from kg.jsonl import JsonlWarning, JsonlError, read_input_units, read_units, wri
 from kg.records import RELATION_TYPES, Unit
 
 
-def _line_numbers(path) -> list[int]:
-    """1-based numbers of the non-blank lines of a file."""
-    return [n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if line.strip()]
-
-
 def test_relation_table_is_schema_section_3():
     section = SHARED.joinpath("SCHEMA.md").read_text(encoding="utf-8").split("## 3.")[1].split("## 4.")[0]
     table = {}
