@@ -25,11 +25,12 @@ import networkx as nx
 import pandas as pd
 
 from kg.export import graph_file, read_graph
+from kg.graph import ENTITY_LABELS
 from kg.neo4j_loader import ENV, Neo4jConfig
 from kg.query import CypherQuery, find_query, run_query
-from kg.report import ENTITY_LABELS, cjk_font
+from kg.report import cjk_font, cjk_rc
 from kg.style import PALETTE, relationship_colour, style
-from kg.view import HIDDEN_LABELS
+from kg.view import HIDDEN_LABELS, caption
 
 if TYPE_CHECKING:
     from neo4j_viz import VisualizationGraph
@@ -355,8 +356,7 @@ def setup_matplotlib() -> str | None:
     None when there is none (Chinese labels then show as boxes)."""
     font = cjk_font()
     if font:
-        matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"]
-        matplotlib.rcParams["axes.unicode_minus"] = False
+        matplotlib.rcParams.update(cjk_rc(font))
     return font
 
 
@@ -365,11 +365,9 @@ def visualization(graph: nx.MultiDiGraph, caption_chars: int = 10) -> "Visualiza
     node size by degree, relationship types as captions, every property shown on click."""
     from neo4j_viz import Node, Relationship, VisualizationGraph
 
-    def caption(text: str) -> str:
-        return text if len(text) <= caption_chars else text[:caption_chars - 1] + "…"
-
     degree = dict(graph.degree())
-    nodes = [Node(id=n, caption=caption(str(d.get("name", n))), color=style(d.get("label", "")).color,
+    nodes = [Node(id=n, caption=caption(str(d.get("name", n)), caption_chars),
+                  color=style(d.get("label", "")).color,
                   size=16 + 6 * min(degree[n], 10) ** 0.5, properties={"label": d.get("label"), **d})
              for n, d in graph.nodes(data=True)]
     relationships = [Relationship(id=key, source=u, target=v, caption=d.get("type"),

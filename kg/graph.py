@@ -21,8 +21,14 @@ from typing import Any
 
 import networkx as nx
 
-from kg.records import RELATION_TYPES, Document, Relation, Unit
+from kg.records import RELATION_LABELS, RELATION_TYPES, Document, Relation, Unit
 from kg.resolve import Resolution, resolve
+
+# The graph model (SCHEMA section 5): node labels and relationship types.
+ENTITY_LABELS = ("School", "Office", "Program", "Policy", "Region")
+NODE_LABELS = ("Document", "Section", "Sentence", *ENTITY_LABELS, "Year", "Goal")
+FACT_TYPES = (*RELATION_LABELS, "ISSUED_BY", "COVERS")  # what the documents say, beside the lexical layer
+REL_TYPES = (*FACT_TYPES, "FOR_YEAR", "HAS_SECTION", "HAS_SENTENCE", "MENTIONS")
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,13 @@ import networkx as nx
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
+from kg.graph import ENTITY_LABELS, NODE_LABELS, REL_TYPES
 from kg.progress import progress_bar
 
-NODE_LABELS = ("Document", "Section", "Sentence", "School", "Office", "Program", "Policy", "Region", "Year", "Goal")
-REL_TYPES = ("RESPONSIBLE_FOR", "PARTICIPATES_IN", "IMPLEMENTS", "HAS_GOAL", "DUE", "ISSUED_BY", "COVERS",
-             "FOR_YEAR", "HAS_SECTION", "HAS_SENTENCE", "MENTIONS")
 # Nodes that belong to one document (they carry `doc`) and go when it is re-loaded; Document is found by id.
 DOC_LABELS = ("Section", "Sentence", "Goal")
-# Entity nodes shared between documents: `docs` and `aliases` accumulate instead of being overwritten.
-ENTITY_LABELS = ("School", "Office", "Program", "Policy", "Region")
+# Entity nodes (ENTITY_LABELS) are shared between documents: `docs` and `aliases` accumulate instead of
+# being overwritten.
 UNION_KEYS = ("docs", "aliases")
 DOCUMENT_PREFIX = "doc:"
 

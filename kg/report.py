@@ -21,19 +21,22 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from kg.graph import summary
+from kg.graph import ENTITY_LABELS, FACT_TYPES, summary
 from kg.ingest import Skipped
 from kg.records import Document
 from kg.style import PALETTE, relationship_colour, style
 
 CHARTS_DIR = "charts"
-ENTITY_LABELS = ("School", "Office", "Program", "Policy", "Region")
-FACT_TYPES = ("RESPONSIBLE_FOR", "PARTICIPATES_IN", "IMPLEMENTS", "HAS_GOAL", "DUE", "ISSUED_BY", "COVERS")
 TOP_ENTITIES = 15
 _CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
                  "WenQuanYi Zen Hei", "Droid Sans Fallback", "SimHei", "Microsoft YaHei", "PingFang SC",
                  "Heiti SC", "Arial Unicode MS")
 _KIND_COLOURS = {"plan": "#4C8EDA", "summary": "#8DCC93", "action_plan": "#FFC454", "?": "#A5ABB6"}
+
+
+def cjk_rc(font: str | None) -> dict:
+    """matplotlib settings that draw Chinese with `font` (Latin with DejaVu Sans) and keep minus signs."""
+    return {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "axes.unicode_minus": False}
 
 
 def cjk_font() -> str | None:
@@ -227,7 +230,7 @@ def _connected_section(graph, out_dir, labels) -> list[str]:
     ax = fig.subplots()
     ax.barh([labels(r["name"], "E") for r in top][::-1], [r["relationships"] for r in top][::-1],
             color=[style(r["label"]).color for r in top][::-1])
-    ax.set_xlabel("relationships (RESPONSIBLE_FOR, PARTICIPATES_IN, IMPLEMENTS, HAS_GOAL, DUE, ISSUED_BY, COVERS)")
+    ax.set_xlabel(f"relationships ({', '.join(FACT_TYPES)})")
     ax.set_title("Most connected entities")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(handles=[Patch(color=style(lab).color, label=lab) for lab in ENTITY_LABELS
@@ -247,8 +250,7 @@ def write_report(graph: nx.MultiDiGraph, documents: list[Document], skipped: lis
     out_dir.mkdir(parents=True, exist_ok=True)
     font = cjk_font() if cjk is not False else None
     labels = _Labels(drawable=font is not None)
-    families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False}):
+    with matplotlib.rc_context(cjk_rc(font)):
         lines = ["# Build report", ""]
         lines += _read_section(graph, documents, out_dir, labels)
         lines += _extracted_section(graph, out_dir)

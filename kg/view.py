@@ -38,8 +38,9 @@ def drawable_nodes(graph: nx.MultiDiGraph, lexical: bool = False) -> list[str]:
     return [n for n, d in graph.nodes(data=True) if lexical or d.get("label") not in HIDDEN_LABELS]
 
 
-def _caption(name: str) -> str:
-    return name if len(name) <= CAPTION_CHARS else name[:CAPTION_CHARS - 1] + "…"
+def caption(name: str, limit: int = CAPTION_CHARS) -> str:
+    """`name` cut to `limit` characters with an ellipsis."""
+    return name if len(name) <= limit else name[:limit - 1] + "…"
 
 
 def _props(data: dict[str, Any], skip: tuple[str, ...]) -> dict[str, Any]:
@@ -78,7 +79,7 @@ def view_data(graph: nx.MultiDiGraph, lexical: bool = False) -> dict[str, Any]:
                "sentences": sids} for (doc, node), sids in sorted(mentions.items())]
     degree.update(n for f in folded for n in (f["from"], f["to"]))
     nodes = [{"id": n, "label": d.get("label", ""), "name": str(d.get("name", n)),
-              "caption": _caption(str(d.get("name", n))), "degree": degree[n],
+              "caption": caption(str(d.get("name", n))), "degree": degree[n],
               "props": _props(d, ("label", "name", "text")), "mentions": mentioned_by.get(n, [])[:50]}
              for n, d in graph.nodes(data=True) if n in drawn]
     counts = Counter(n["label"] for n in nodes)
