@@ -98,3 +98,15 @@ def seed_build(tmp_path_factory, seed_graph):
     out = tmp_path_factory.mktemp("seed_build")
     export(seed_graph, out)
     return out
+
+
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def examples_graph(tmp_path_factory):
+    """The graph `kg build examples` makes with the shipped pipeline."""
+    from kg.build import build
+    from kg.pipeline import load
+
+    return build(EXAMPLES, tmp_path_factory.mktemp("examples_build"), load()).graph
