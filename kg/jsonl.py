@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, overload
 
@@ -28,10 +27,6 @@ class JsonlError(ValueError):
         self.message = message
         where = self.path if line is None else f"{self.path}:{line}"
         super().__init__(f"{where}: {message}")
-
-
-class JsonlWarning(UserWarning):
-    """A line that was read after a repair; the message names file, line and repair."""
 
 
 class _LineError(ValueError):
@@ -82,9 +77,8 @@ def _one_of(value: Any, allowed: Iterable[str], what: str, where: str) -> None:
         raise _LineError(f"{where}{what} {value!r} is not one of {', '.join(allowed)}")
 
 
-def _input_unit(obj: Any, notes: list[str] | None = None) -> Unit:
-    """An unlabelled unit {"doc", "para", "text"}; annotation layers, if any, are ignored (and
-    need no repair notes)."""
+def _input_unit(obj: Any) -> Unit:
+    """An unlabelled unit {"doc", "para", "text"}; annotation layers, if any, are ignored."""
     if not isinstance(obj, dict):
         raise _LineError(f"a line must be a JSON object, got {type(obj).__name__}")
     doc, para, text = _get(obj, "doc", "string"), _get(obj, "para", "integer"), _get(obj, "text", "string")
@@ -93,57 +87,9 @@ def _input_unit(obj: Any, notes: list[str] | None = None) -> Unit:
     return Unit(doc=doc, para=para, text=text)
 
 
-def _renumber_colliding_goals(obj: dict) -> str | None:
-    """Repair a line whose goal ids reuse entity ids (seen in the seed gold), in place.
-
-    Goals get fresh ids; a relation end that named a colliding id keeps the reading that its
-    label allows (SCHEMA section 3), and where both readings are legal, the object nearer the
-    relation's other end.  Returns a note for the reader's warning, or None if nothing collided.
-    """
-    entities = {e.get("id"): e for e in obj.get("entities") or [] if isinstance(e, dict)}
-    goals = [g for g in obj.get("goals") or [] if isinstance(g, dict)]
-    clashes = {g.get("id") for g in goals} & set(entities)
-    if not clashes or len({g.get("id") for g in goals}) != len(goals):
-        return None
-    taken = set(entities) | {g.get("id") for g in goals}
-    fresh = max(x for x in taken if isinstance(x, int)) + 1
-    new_goal = {}
-    for g in goals:
-        if g["id"] in clashes:
-            new_goal[g["id"]] = g
-            g["id"], fresh = fresh, fresh + 1
-
-    def readings(id_: Any) -> list[tuple[int, str, dict]]:
-        out = []
-        if id_ in entities:
-            out.append((id_, entities[id_].get("label"), entities[id_]))
-        if id_ in new_goal:
-            out.append((new_goal[id_]["id"], "GOAL", new_goal[id_]))
-        return out
-
-    for rel in obj.get("relations") or []:
-        legal = RELATION_TYPES.get(rel.get("label")) if isinstance(rel, dict) else None
-        if legal is None:
-            continue
-        ends = {}
-        for end, allowed in zip(("head", "tail"), legal):
-            options = [r for r in readings(rel.get(end)) if r[1] in allowed]
-            ends[end] = options or readings(rel.get(end))
-        for end, other in (("head", "tail"), ("tail", "head")):
-            if len(ends[end]) > 1 and ends[other]:
-                anchor = ends[other][0][2].get("start", 0)
-                ends[end].sort(key=lambda r: abs(r[2].get("start", 0) - anchor))
-            if ends[end]:
-                rel[end] = ends[end][0][0]
-    return f"goal ids {sorted(clashes)} reused entity ids; goals renumbered and relations resolved by type"
-
-
-def _unit(obj: Any, notes: list[str] | None = None) -> Unit:
+def _unit(obj: Any) -> Unit:
     """A labelled unit, checked against SCHEMA sections 1-4 (labels, offsets, ids, relation types)."""
     text = _input_unit(obj).text
-    note = _renumber_colliding_goals(obj)
-    if note and notes is not None:
-        notes.append(note)
     kinds: dict[int, str] = {}  # id -> entity label, or "GOAL"
     owners: dict[int, str] = {}  # id -> "entities[i]" / "goals[i]", for the duplicate-id message
 
@@ -174,9 +120,8 @@ def _unit(obj: Any, notes: list[str] | None = None) -> Unit:
         comparator = _get(goal, "comparator", "string", where)
         _one_of(comparator, COMPARATORS, "comparator", where)
         value = _get(goal, "value", "number", where, null=True)
-        if (comparator == "none") != (value is None):
-            raise _LineError(f"{where}comparator {comparator!r} with value {value!r}: "
-                             "value is null exactly when the comparator is 'none'")
+        if comparator == "none" and value is not None:  # a numeric comparator may hide its number (XX万元)
+            raise _LineError(f"{where}comparator 'none' with value {value!r}: a non-numeric goal has no value")
         _get(goal, "unit", "string", where, null=True)
         _get(goal, "year", "integer", where, null=True)
         _one_of(_get(goal, "status", "string", where), GOAL_STATUSES, "status", where)
@@ -204,10 +149,7 @@ def _unit(obj: Any, notes: list[str] | None = None) -> Unit:
 
 
 def _read(path: str | os.PathLike, parse: Callable[..., Unit], strict: bool):
-    """Parse every non-blank line; raise on the first problem, or collect problems and skip the lines.
-
-    Repairs that a parser makes (see `_renumber_colliding_goals`) are reported as warnings naming
-    the line."""
+    """Parse every non-blank line; raise on the first problem, or collect problems and skip the lines."""
     units: list[Unit] = []
     problems: list[JsonlError] = []
     seen: dict[tuple[str, int], int] = {}  # (doc, para) -> line number
@@ -222,10 +164,7 @@ def _read(path: str | os.PathLike, parse: Callable[..., Unit], strict: bool):
                         obj = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise _LineError(f"invalid JSON: {exc}") from None
-                    notes: list[str] = []
-                    unit = parse(obj, notes)
-                    for note in notes:
-                        warnings.warn(f"{path}:{number}: {note}", JsonlWarning, stacklevel=3)
+                    unit = parse(obj)
                     key = (unit.doc, unit.para)
                     if key in seen:
                         raise _LineError(f"paragraph {unit.para} of {unit.doc!r} already appeared on line {seen[key]}")

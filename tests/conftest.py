@@ -34,11 +34,10 @@ def gold_rows() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def gold_units():
-    """The gold as validated Units; lines breaking the schema are left out (test_jsonl.py names them)."""
+    """The gold as validated Units."""
     from kg.jsonl import read_units
 
-    units, _problems = read_units(GOLD, strict=False)
-    return units
+    return read_units(GOLD)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ PROPERTY_TYPES = (str, int, float, bool)
 
 @pytest.fixture(scope="module")
 def seeds(seed_documents, gold_units):
-    """(documents, gold units, graph), the gold read by kg.jsonl (which repairs line 111's colliding ids)."""
+    """(documents, gold units, graph), the gold read by kg.jsonl."""
     units = gold_units
     documents = [d for d in seed_documents if d.id in {u.doc for u in units}]
     return documents, units, build_graph(documents, units, extractor="gold")
