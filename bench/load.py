@@ -4,7 +4,7 @@
     NEO4J_PASSWORD=… .venv/bin/python bench/load.py --uri bolt://localhost:7687 --user neo4j \
         --database w --database b0 --database b1 --database b2 --database p   # EMPTY databases of yours
 
-The per-row loader is kg.neo4j_loader.load_graph with batch_size=1: every node and relationship is its own
+The per-row loader is kg.io.loader.load_graph with batch_size=1: every node and relationship is its own
 statement in its own transaction, the way a naive loader writes. Both are measured after warm-up loads into a
 scratch database (a JVM server runs its first statements interpreted); the cold first load is reported too.
 Each database gets its constraints and indexes first, timed apart (a one-off per database, the same for both).
@@ -28,9 +28,9 @@ def seed_graph():
     """The seed corpus with its GOLD facts, as the tests build it."""
     import warnings
 
-    from kg.graph import build_graph
-    from kg.ingest import read_path
-    from kg.jsonl import JsonlWarning, read_units
+    from kg.graph.build import build_graph
+    from kg.ingest.read import read_path
+    from kg.io.jsonl import JsonlWarning, read_units
 
     documents, _ = read_path(SHARED / "corpus" / "seeds")
     with warnings.catch_warnings():
@@ -50,7 +50,8 @@ def server_cpu(pid: int | None) -> float:
 
 def create_schema(uri: str, user: str, password: str, database: str) -> float:
     """Constraints and indexes on an empty database, timed apart: a one-off per database, not per load."""
-    from kg.neo4j_loader import Neo4jConfig, connect, schema_statements
+    from kg.io.loader import schema_statements
+    from kg.io.neo4j import Neo4jConfig, connect
 
     t0 = time.perf_counter()
     with connect(Neo4jConfig(uri, user, database, password)) as driver:
@@ -61,11 +62,13 @@ def create_schema(uri: str, user: str, password: str, database: str) -> float:
 
 def run(graph, uri: str, user: str, password: str, database: str, batch_size: int, pid: int | None):
     """(rows, wall seconds, CPU seconds of client + server) of one load."""
-    from kg.neo4j_loader import load_graph
+    from kg.io.loader import load_graph
+    from kg.io.neo4j import Neo4jConfig, connect
 
-    cpu0, server0, t0 = time.process_time(), server_cpu(pid), time.perf_counter()
-    report = load_graph(graph, uri, user, password, database, batch_size=batch_size, progress=False)
-    wall = time.perf_counter() - t0
+    with connect(Neo4jConfig(uri, user, database, password)) as driver:
+        cpu0, server0, t0 = time.process_time(), server_cpu(pid), time.perf_counter()
+        report = load_graph(graph, driver, database, batch_size=batch_size, progress=False)
+        wall = time.perf_counter() - t0
     return report.rows, wall, time.process_time() - cpu0 + server_cpu(pid) - server0
 
 

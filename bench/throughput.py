@@ -13,9 +13,9 @@ import resource
 import time
 from pathlib import Path
 
-from kg.extract import extract_units
-from kg.ingest import read_path
-from kg.pipeline import load
+from kg.nlp.extract import extract_units
+from kg.ingest.read import read_path
+from kg.nlp.pipeline import load
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seeds"
 

@@ -1,8 +1,8 @@
 """The main job: documents in, a resolved knowledge graph out (files, and Neo4j when asked).
 
-loader (kg.ingest) → extractor (kg.extract with the spaCy pipeline) → resolver and graph
-(kg.graph) → writers (kg.export; the offline view kg.view and the report kg.report for people;
-kg.neo4j_loader when a server is given).  Each stage's
+loader (kg.ingest.read) → extractor (kg.nlp.extract with the spaCy pipeline) → resolver and graph
+(kg.graph.build) → writers (kg.io.export; the offline view kg.explore.view and the report kg.explore.report for people;
+kg.io.loader when a server is given).  Each stage's
 output is written before the next starts, so a failure later (a database that is down) loses
 nothing already done.
 """
@@ -15,14 +15,14 @@ from pathlib import Path
 import networkx as nx
 from spacy.language import Language
 
-from kg.export import export
-from kg.extract import extract_units
-from kg.graph import build_graph, summary
-from kg.ingest import Skipped, read_path
-from kg.jsonl import write_units
+from kg.io.export import export
+from kg.nlp.extract import extract_units
+from kg.graph.build import build_graph, summary
+from kg.ingest.read import Skipped, read_path
+from kg.io.jsonl import write_units
 from kg.records import Document, Unit
-from kg.report import write_report
-from kg.view import write_graph_html
+from kg.explore.report import write_report
+from kg.explore.view import write_graph_html
 
 EXTRACTED = "extracted.jsonl"
 
@@ -43,7 +43,7 @@ class BuildResult:
 def build(corpus: Path, out_dir: Path, nlp: Language, *,
           on_unit: Callable[[Unit], None] | None = None,
           documents: tuple[list[Document], list[Skipped]] | None = None) -> BuildResult:
-    """Extract, resolve and export; the caller loads into Neo4j (see kg.neo4j_loader)."""
+    """Extract, resolve and export; the caller loads into Neo4j (see kg.io.loader)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     docs, skipped = documents or read_path(corpus)

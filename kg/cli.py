@@ -21,7 +21,7 @@ def main() -> None:
 @app.command()
 def setup() -> None:
     """Obtain the pkuseg segmentation model into the cache (once; offline afterwards)."""
-    from kg.segmenter import ModelUnavailable, ensure_model
+    from kg.nlp.segmenter import ModelUnavailable, ensure_model
 
     try:
         path = ensure_model()
@@ -46,8 +46,8 @@ def _writing(command: str, path: Path):
 
 def _load_nlp(command: str, pipeline: Path | None = None, config: Path | None = None):
     """The saved pipeline (or, with `config`, an untrained one): a clear error if it cannot be had."""
-    from kg.pipeline import from_config, load
-    from kg.segmenter import ModelUnavailable
+    from kg.nlp.pipeline import from_config, load
+    from kg.nlp.segmenter import ModelUnavailable
 
     try:
         return from_config(config) if config else load(pipeline)
@@ -57,8 +57,9 @@ def _load_nlp(command: str, pipeline: Path | None = None, config: Path | None = 
 
 def _read_documents(input_path: Path):
     """Documents from a folder/file of documents, or from a JSONL of units {"doc","para","text"}."""
-    from kg.ingest import documents_from_units, read_path
-    from kg.jsonl import read_input_units
+    from kg.ingest.documents import documents_from_units
+    from kg.ingest.read import read_path
+    from kg.io.jsonl import read_input_units
 
     if input_path.suffix == ".jsonl":
         return [document for document, _ in documents_from_units(read_input_units(input_path))], []
@@ -80,8 +81,8 @@ def extract(
     min_confidence: Annotated[float, typer.Option(help="Drop predictions below this confidence.")] = 0.0,
 ) -> None:
     """Extract entities, goals and relations: one SCHEMA line per paragraph, in input order."""
-    from kg.extract import extract_units
-    from kg.jsonl import JsonlError, write_units
+    from kg.nlp.extract import extract_units
+    from kg.io.jsonl import JsonlError, write_units
 
     try:
         documents, skipped = _read_documents(input_path)
@@ -113,8 +114,8 @@ def eval_(
     """Score predictions against gold: entities, goals (with their fields) and relations."""
     import json
 
-    from kg.evaluate import EvalError, evaluate, render
-    from kg.jsonl import JsonlError, read_units
+    from kg.nlp.evaluate import EvalError, evaluate, render
+    from kg.io.jsonl import JsonlError, read_units
 
     try:
         if skip_bad_lines:
@@ -138,7 +139,7 @@ def eval_(
 
 def _neo4j_config(uri: str | None, user: str | None, database: str | None):
     """Options, else NEO4J_* variables; the password only from NEO4J_PASSWORD or a hidden prompt."""
-    from kg.neo4j_loader import Neo4jConfig
+    from kg.io.neo4j import Neo4jConfig
 
     return Neo4jConfig.from_env(uri, user, database,
                                 password=lambda: typer.prompt("Neo4j password", hide_input=True))
@@ -159,8 +160,9 @@ def load(
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per UNWIND transaction.")] = 1000,
 ) -> None:
     """Load a graph into Neo4j, replacing the facts of the documents it contains."""
-    from kg.export import graph_file, read_graph
-    from kg.neo4j_loader import LoadError, Neo4jUnavailable, load_graph
+    from kg.io.export import graph_file, read_graph
+    from kg.io.loader import LoadError, load_graph
+    from kg.io.neo4j import Neo4jUnavailable, connect
 
     graph_path = graph_file(graph_path)
     try:
@@ -169,17 +171,20 @@ def load(
         _fail("load", f"{graph_path}: {exc}")
     config = _neo4j_config(uri, user, database)
     try:
-        report = load_graph(graph, config.uri, config.user, config.password, config.database, batch_size=batch_size)
+        with connect(config) as driver:
+            report = load_graph(graph, driver, config.database, batch_size=batch_size)
     except ValueError as exc:
         _fail("load", f"{graph_path}: {exc}")
-    except (Neo4jUnavailable, LoadError) as exc:
+    except Neo4jUnavailable as exc:
         _fail("load", exc)
-    typer.echo(report.summary())
+    except LoadError as exc:
+        _fail("load", f"{config.uri}: {exc}")
+    typer.echo(report.summary(config.uri))
 
 
 @app.command()
 def query(
-    name: Annotated[str, typer.Argument(help="A query of cypher/ by name, or a path to a .cypher file.")],
+    name: Annotated[str, typer.Argument(help="A library query by name (kg/io/queries), or a .cypher file's path.")],
     param: Annotated[list[str], typer.Option(
         "--param", "-p", help="key=value; JSON values are typed (2024 is an int, \"2024\" a string).")] = [],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
@@ -188,15 +193,17 @@ def query(
     database: Annotated[Optional[str], _DATABASE] = None,
 ) -> None:
     """Run a Cypher query in a read-only transaction and print the answer."""
-    from kg.neo4j_loader import Neo4jUnavailable
-    from kg.query import FORMATS, QueryError, find_query, format_rows, parse_param, run_query
+    from kg.io.neo4j import Neo4jUnavailable, connect
+    from kg.io.query import FORMATS, QueryError, find_query, format_rows, parse_param, run_query
 
     try:
         if fmt not in FORMATS:
             raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
         cypher = find_query(name)
         params = dict(parse_param(p) for p in param)
-        keys, rows = run_query(_neo4j_config(uri, user, database), cypher, params)
+        config = _neo4j_config(uri, user, database)
+        with connect(config) as driver:
+            keys, rows = run_query(driver, cypher, params, config.database)
     except (QueryError, Neo4jUnavailable) as exc:
         _fail("query", exc)
     typer.echo(format_rows(keys, rows, fmt), nl=False)
@@ -215,9 +222,9 @@ def build(
     from rich.table import Table
 
     from kg.build import build as run_build
-    from kg.neo4j_loader import LoadError, Neo4jUnavailable, load_graph
-
-    from kg.jsonl import JsonlError
+    from kg.io.jsonl import JsonlError
+    from kg.io.loader import LoadError, load_graph
+    from kg.io.neo4j import Neo4jUnavailable, connect
 
     try:
         documents = _read_documents(corpus)
@@ -244,10 +251,15 @@ def build(
     if neo4j_uri:
         config = _neo4j_config(neo4j_uri, None, None)
         try:
-            report = load_graph(result.graph, config.uri, config.user, config.password, config.database)
-            typer.echo(report.summary())
-        except (Neo4jUnavailable, LoadError) as exc:
+            with connect(config) as driver:
+                report = load_graph(result.graph, driver, config.database)
+            typer.echo(report.summary(config.uri))
+        except Neo4jUnavailable as exc:
             typer.echo(f"kg build: the graph files are written, but loading failed: {exc}", err=True)
+            failed = True
+        except LoadError as exc:
+            typer.echo(f"kg build: the graph files are written, but loading into {config.uri} failed: {exc}",
+                       err=True)
             failed = True
     _report_skipped(result.skipped)
     if failed:
@@ -261,8 +273,8 @@ DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "annotati
 def train(
     gold: Annotated[Path, typer.Argument(help="Gold SCHEMA JSONL (every line of each document).")] = DEFAULT_GOLD,
     output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", help="Where to save the trained pipeline (default: the shipped one in kg/pipeline).")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="Pipeline config (default pipelines/kg.cfg).")] = None,
+        "-o", "--output", help="Where to save the trained pipeline (default: the shipped one, kg/nlp/trained).")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="Pipeline config (default: the package's kg/nlp/kg.cfg).")] = None,
     loo: Annotated[bool, typer.Option("--loo", help="Leave-one-document-out report instead of saving.")] = False,
     report: Annotated[Optional[Path], typer.Option(help="With --loo: also write the report as JSON here.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
@@ -272,10 +284,10 @@ def train(
 
     from rich.console import Console
 
-    from kg.evaluate import render
-    from kg.jsonl import JsonlError, read_units
-    from kg.pipeline import CONFIG, SHIPPED_PIPELINE
-    from kg.train import leave_one_out, train as fit_and_save
+    from kg.nlp.evaluate import render
+    from kg.io.jsonl import JsonlError, read_units
+    from kg.nlp.pipeline import CONFIG, SHIPPED_PIPELINE
+    from kg.nlp.train import leave_one_out, train as fit_and_save
 
     try:
         units = read_units(gold)
@@ -303,6 +315,19 @@ def train(
                                          ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+@app.command("browser-favorites")
+def browser_favorites(
+    output: Annotated[Path, typer.Argument(help="Folder for the favourites (the repository keeps them in "
+                                                "cypher/browser/favorites).")],
+) -> None:
+    """Write the query library as Neo4j Browser favourites: `:param` lines with example values, then the query."""
+    from kg.io.browser import write_favorites
+
+    with _writing("browser-favorites", output):
+        paths = write_favorites(output)
+    typer.echo(f"{len(paths)} favourites → {output}")
+
+
 @app.command()
 def review(
     predictions: Annotated[Path, typer.Argument(help="Predictions with confidences (SCHEMA JSONL from `kg extract`).")],
@@ -324,8 +349,8 @@ def review(
 
     label-studio: a JSON list of tasks with scored predictions (Labels "label" on Text "text", and Relations).
     """
-    from kg.jsonl import JsonlError, read_units
-    from kg.review import FORMATS, least_confident, write_review
+    from kg.io.jsonl import JsonlError, read_units
+    from kg.io.review import FORMATS, least_confident, write_review
 
     if fmt not in FORMATS:
         _fail("review", f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")

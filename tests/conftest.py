@@ -35,14 +35,14 @@ def gold_rows() -> list[dict]:
 @pytest.fixture(scope="session")
 def gold_units():
     """The gold as validated Units."""
-    from kg.jsonl import read_units
+    from kg.io.jsonl import read_units
 
     return read_units(GOLD)
 
 
 @pytest.fixture(scope="session")
 def nlp():
-    from kg.pipeline import from_config
+    from kg.nlp.pipeline import from_config
 
     return from_config()
 
@@ -63,7 +63,7 @@ def bolt_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seed_documents():
-    from kg.ingest import read_path
+    from kg.ingest.read import read_path
 
     documents, skipped = read_path(SEEDS)
     assert not skipped
@@ -73,26 +73,45 @@ def seed_documents():
 @pytest.fixture(scope="session")
 def seed_graph(seed_documents, gold_rows):
     """The graph of the seed corpus with the GOLD facts (extractor "gold")."""
-    from kg.graph import build_graph
+    from kg.graph.build import build_graph
     from kg.records import Unit
 
     return build_graph(seed_documents, [Unit.from_json(row) for row in gold_rows], extractor="gold")
 
 
 @pytest.fixture(scope="session")
-def seed_db(bolt_server, seed_graph):
-    """A database holding the seed graph, loaded once for the tests that only read it."""
-    from kg.neo4j_loader import Neo4jConfig, load_graph
+def bolt_config(bolt_server):
+    """The Bolt server's settings as kg.io.neo4j holds them (the server's default database)."""
+    from kg.io.neo4j import Neo4jConfig
+
+    return Neo4jConfig(bolt_server.uri, bolt_server.user, bolt_server.database, bolt_server.password)
+
+
+@pytest.fixture(scope="session")
+def bolt_driver(bolt_config):
+    """One connected driver for the session's loads and queries."""
+    from kg.io.neo4j import connect
+
+    with connect(bolt_config) as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def seed_db(bolt_server, bolt_config, bolt_driver, seed_graph):
+    """A database holding the seed graph, loaded once for the tests that only read it: its Neo4jConfig."""
+    from dataclasses import replace
+
+    from kg.io.loader import load_graph
 
     database = bolt_server.create_database("seed_readonly")
-    load_graph(seed_graph, bolt_server.uri, bolt_server.user, bolt_server.password, database, progress=False)
-    return Neo4jConfig(bolt_server.uri, bolt_server.user, database, bolt_server.password)
+    load_graph(seed_graph, bolt_driver, database, progress=False)
+    return replace(bolt_config, database=database)
 
 
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory, seed_graph):
     """A `kg build`-style output folder of the seed graph (graph.json, GraphML, neo4j CSV): what KG_GRAPH names."""
-    from kg.export import export
+    from kg.io.export import export
 
     out = tmp_path_factory.mktemp("seed_build")
     export(seed_graph, out)
@@ -106,6 +125,6 @@ EXAMPLES = REPO / "examples"
 def examples_graph(tmp_path_factory):
     """The graph `kg build examples` makes with the shipped pipeline."""
     from kg.build import build
-    from kg.pipeline import load
+    from kg.nlp.pipeline import load
 
     return build(EXAMPLES, tmp_path_factory.mktemp("examples_build"), load()).graph

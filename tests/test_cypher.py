@@ -1,4 +1,4 @@
-"""Every query of cypher/ against the seed-corpus graph (GOLD facts) loaded into a real Bolt server.
+"""Every query of the library (kg/io/queries) against the seed-corpus graph (GOLD facts) loaded into a real Bolt server.
 
 Each answer is checked against the same question answered in Python over the networkx graph, so a query that
 runs but means something else (or a server that evaluates it differently) fails.
@@ -12,21 +12,26 @@ from collections import Counter, defaultdict
 import pytest
 from typer.testing import CliRunner
 
+from conftest import REPO
 from kg.cli import app
-from kg.neo4j_loader import NODE_LABELS, Neo4jConfig
-from kg.query import CYPHER_DIR, FAVORITES_DIR, QueryError, browser_favorite, find_query, library, parse_param, \
-    run_query
+from kg.io.browser import favorites
+from kg.io.loader import NODE_LABELS
+from kg.io.neo4j import Neo4jConfig
+from kg.io.query import QUERIES, QueryError, find_query, library, parse_param, run_query
+
+BROWSER = REPO / "cypher" / "browser"
 
 ENTITIES = ("School", "Office", "Program", "Policy", "Region")
 
 
 @pytest.fixture(scope="module")
-def db(seed_db) -> Neo4jConfig:
-    return seed_db
+def db(seed_db, bolt_driver) -> tuple[Neo4jConfig, object]:
+    return seed_db, bolt_driver
 
 
-def ask(db: Neo4jConfig, query: str, /, **params) -> list[dict]:
-    return run_query(db, find_query(query), params)[1]
+def ask(db: tuple[Neo4jConfig, object], query: str, /, **params) -> list[dict]:
+    config, driver = db
+    return run_query(driver, find_query(query), params, config.database)[1]
 
 
 # --- the same questions over networkx --------------------------------------------------------------------------
@@ -328,7 +333,9 @@ def test_parameters_are_typed():
 
 
 def test_cli_query_formats_and_errors(db):
-    env = {"NEO4J_URI": db.uri, "NEO4J_USER": db.user, "NEO4J_PASSWORD": db.password, "NEO4J_DATABASE": db.database}
+    config = db[0]
+    env = {"NEO4J_URI": config.uri, "NEO4J_USER": config.user, "NEO4J_PASSWORD": config.password,
+           "NEO4J_DATABASE": config.database}
     runner = CliRunner()
     as_json = runner.invoke(app, ["query", "offices_most_programs", "-p", "limit=3", "--format", "json"], env=env)
     assert as_json.exit_code == 0, as_json.output
@@ -336,7 +343,7 @@ def test_cli_query_formats_and_errors(db):
     as_csv = runner.invoke(app, ["query", "offices_most_programs", "--param", "limit=3", "--format", "csv"], env=env)
     assert as_csv.output.splitlines()[0] == "office,region,programmes,programme_names"
     assert len(as_csv.output.splitlines()) == 4
-    table = runner.invoke(app, ["query", str(CYPHER_DIR / "goals_by_region_year.cypher")], env=env)
+    table = runner.invoke(app, ["query", str(QUERIES / "goals_by_region_year.cypher")], env=env)
     assert table.exit_code == 0 and "planned" in table.output and "achieved" in table.output
     typo = runner.invoke(app, ["query", "offices_most_programs", "-p", "lmit=3"], env=env)
     assert typo.exit_code == 1 and "no parameter lmit (it takes: limit)" in typo.output
@@ -345,14 +352,13 @@ def test_cli_query_formats_and_errors(db):
 
 
 def test_browser_favorites_are_the_library():
-    files = {p.name: p.read_text(encoding="utf-8") for p in FAVORITES_DIR.glob("*.cypher")}
-    assert files == {f"{q.name}.cypher": browser_favorite(q) for q in library()}, \
-        "regenerate with: python -m kg.query"
+    files = {p.name: p.read_text(encoding="utf-8") for p in (BROWSER / "favorites").glob("*.cypher")}
+    assert files == favorites(), "regenerate with: kg browser-favorites cypher/browser/favorites"
     assert ":param year => 2024;" in files["goals_due_by_region.cypher"]
 
 
 def test_browser_style_sheet_styles_every_label():
-    grass = (CYPHER_DIR / "browser" / "kg.grass").read_text(encoding="utf-8")
+    grass = (BROWSER / "kg.grass").read_text(encoding="utf-8")
     styles = dict(re.findall(r"^node\.(\w+) \{\n(.*?)\n\}", grass, re.MULTILINE | re.DOTALL))
     assert set(styles) == set(NODE_LABELS)
     colours = set()

@@ -1,9 +1,9 @@
 """kg_entity_rules: programme names that hold verbs and quotes, on sentences written for these tests."""
 from __future__ import annotations
 
-from kg.components.classifier import FeatureClassifier
-from kg.components.entities import Candidate, EntityRules, find_candidates
-from kg.pipeline import load
+from kg.nlp.components.classifier import FeatureClassifier
+from kg.nlp.components.entities import Candidate, EntityRules, find_candidates
+from kg.nlp.pipeline import load
 
 TEXT = "今年将深入实施教师数字素养提升计划,推进溪川县第二轮初中强校提质工程,落实“三维”课堂提质计划。"
 

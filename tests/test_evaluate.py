@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from kg.cli import app
-from kg.evaluate import EvalError, evaluate, iou, match_goals, mean_reports, render
-from kg.jsonl import write_units
+from kg.nlp.evaluate import EvalError, evaluate, iou, match_goals, mean_reports, render
+from kg.io.jsonl import write_units
 from kg.records import Goal, Mention, Relation, Unit
 
 TEXT = "某县教育局牵头实施幼儿园扩容工程,确保明年新增学位不少于一千二百个,全县普惠率保持九成以上。"

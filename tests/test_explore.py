@@ -1,12 +1,12 @@
-"""kg.explore on the seed graph: the answers from the build files, and the same answers from a Bolt server
+"""kg.explore.explorer on the seed graph: the answers from the build files, and the same answers from a Bolt server
 (ArcadeDB, tests/conftest.py) holding the same graph."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from kg.explore import FileGraph, Neo4jGraph, open_graph, visualization
-from kg.style import PALETTE
+from kg.explore.explorer import FileGraph, Neo4jGraph, open_graph, visualization
+from kg.explore.style import PALETTE
 
 QUESTIONS = [("counts", ()), ("relationship_counts", ()), ("documents", ()), ("documents", ("海",)),
              ("entities", ()), ("coresponsible_offices", ()), ("policies_across_regions", ()),

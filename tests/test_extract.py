@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLD, SEEDS, kg_extract, run_kg
-from kg.evaluate import evaluate
-from kg.jsonl import read_units
+from kg.nlp.evaluate import evaluate
+from kg.io.jsonl import read_units
 
 
 

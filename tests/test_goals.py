@@ -1,13 +1,13 @@
-"""Goals: kg.numbers (numerals, quantities, years) and the kg_goals component, on sentences
+"""Goals: kg.zh.numbers (numerals, quantities, years) and the kg_goals component, on sentences
 written for these tests and on the seed gold scored as `kg eval` scores it."""
 from __future__ import annotations
 
 import pytest
 from spacy.tokens import Doc
 
-from kg.components.extensions import GOALS_KEY
-from kg.components.goals import RULE_CONFIDENCE, find_goals
-from kg.numbers import find_dates, find_quantities, normalize, parse_number, parse_quantity, parse_year
+from kg.nlp.components.extensions import GOALS_KEY
+from kg.nlp.components.goals import RULE_CONFIDENCE, find_goals
+from kg.zh.numbers import find_dates, find_quantities, normalize, parse_number, parse_quantity, parse_year
 
 # --- numbers -----------------------------------------------------------------------------------
 
@@ -218,8 +218,8 @@ def test_a_token_across_a_clause_boundary_widens_the_span(nlp):
 def test_goals_on_the_seed_gold(nlp, seed_documents, gold_units):
     """Measured: goal F1 0.949 (P 0.949, R 0.949, 186 of 196), per document 0.88-1.0, comparator,
     value, unit, year and status all right on every matched goal, metric 0.23 (paraphrased in the gold)."""
-    from kg.evaluate import evaluate
-    from kg.extract import extract_units
+    from kg.nlp.evaluate import evaluate
+    from kg.nlp.extract import extract_units
 
     report = evaluate(gold_units, list(extract_units(nlp, seed_documents)))
     goals = report.goals

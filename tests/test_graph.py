@@ -8,18 +8,18 @@ from collections import Counter
 import networkx as nx
 import pytest
 
-from kg.export import export, read_graph
-from kg.graph import build_graph, summary
-from kg.ingest import document_from_lines
+from kg.io.export import export, read_graph
+from kg.graph.build import build_graph, summary
+from kg.ingest.documents import document_from_lines
 from kg.records import RELATION_LABELS, Goal, Mention, Relation, Unit
-from kg.resolve import normalise, resolve
+from kg.graph.resolve import normalise, resolve
 
 PROPERTY_TYPES = (str, int, float, bool)
 
 
 @pytest.fixture(scope="module")
 def seeds(seed_documents, gold_units):
-    """(documents, gold units, graph), the gold read by kg.jsonl."""
+    """(documents, gold units, graph), the gold read by kg.io.jsonl."""
     units = gold_units
     documents = [d for d in seed_documents if d.id in {u.doc for u in units}]
     return documents, units, build_graph(documents, units, extractor="gold")

@@ -10,7 +10,8 @@ import docx
 import pytest
 
 from conftest import REPO
-from kg.ingest import MAX_BYTES, document_from_lines, read_document, read_path
+from kg.ingest.documents import document_from_lines
+from kg.ingest.read import MAX_BYTES, read_document, read_path
 from kg.records import Document
 
 EXAMPLES = REPO / "examples"

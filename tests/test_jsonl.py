@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import GOLD, SHARED
-from kg.jsonl import JsonlError, read_input_units, read_units, write_units
+from kg.io.jsonl import JsonlError, read_input_units, read_units, write_units
 from kg.records import RELATION_TYPES, Unit
 
 

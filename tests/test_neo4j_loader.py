@@ -1,4 +1,4 @@
-"""kg.neo4j_loader and the read-only guard of kg.query, against a real Bolt server (ArcadeDB, tests/conftest.py)."""
+"""kg.io.loader and the read-only guard of kg.io.query, against a real Bolt server (ArcadeDB, tests/conftest.py)."""
 from __future__ import annotations
 
 import re
@@ -11,19 +11,16 @@ from typer.testing import CliRunner
 
 from arcadedb_server import free_port
 from kg.cli import app
-from kg.export import export
-from kg.graph import build_graph
-from kg.neo4j_loader import LoadError, Neo4jConfig, Neo4jUnavailable, load_graph
-from kg.query import CypherQuery, QueryRefused, run_query
+from kg.io.export import export
+from kg.graph.build import build_graph
+from kg.io.loader import LoadError, load_graph
+from kg.io.neo4j import Neo4jConfig, Neo4jUnavailable, connect
+from kg.io.query import CypherQuery, QueryRefused, run_query
 from kg.records import Unit
 
 
-def load(graph, server, database: str, **kwargs):
-    return load_graph(graph, server.uri, server.user, server.password, database, progress=False, **kwargs)
-
-
-def config(server, database: str) -> Neo4jConfig:
-    return Neo4jConfig(server.uri, server.user, database, server.password)
+def load(graph, driver, database: str, **kwargs):
+    return load_graph(graph, driver, database, progress=False, **kwargs)
 
 
 def fetch(server, database: str, cypher: str, **params) -> list[dict]:
@@ -47,16 +44,16 @@ def graph_snapshot(graph) -> tuple[dict[str, dict], dict[str, tuple[str, str]]]:
 
 
 @pytest.fixture(scope="module")
-def seed_db(bolt_server, seed_graph) -> str:
+def seed_db(bolt_driver, bolt_server, seed_graph) -> str:
     database = bolt_server.create_database("loader_seed")
-    load(seed_graph, bolt_server, database)
+    load(seed_graph, bolt_driver, database)
     return database
 
 
-def test_loading_the_same_graph_twice_leaves_the_same_counts(bolt_server, seed_graph, seed_db):
+def test_loading_the_same_graph_twice_leaves_the_same_counts(bolt_driver, bolt_server, seed_graph, seed_db):
     first = snapshot(bolt_server, seed_db)
     assert first == graph_snapshot(seed_graph)  # every node and relationship, no more
-    again = load(seed_graph, bolt_server, seed_db)
+    again = load(seed_graph, bolt_driver, seed_db)
     assert snapshot(bolt_server, seed_db) == first
     assert again.complete and again.rows == seed_graph.number_of_nodes() + seed_graph.number_of_edges()
     # the documents' own facts were replaced, the shared entity nodes kept
@@ -65,9 +62,9 @@ def test_loading_the_same_graph_twice_leaves_the_same_counts(bolt_server, seed_g
 
 
 def test_reloading_one_document_replaces_its_facts_and_leaves_the_others(
-        bolt_server, seed_graph, seed_documents, gold_rows):
+        bolt_driver, bolt_server, seed_graph, seed_documents, gold_rows):
     database = bolt_server.create_database("loader_reload")
-    load(seed_graph, bolt_server, database)
+    load(seed_graph, bolt_driver, database)
     old_nodes, old_rels = snapshot(bolt_server, database)
     target = seed_documents[0]
     # a re-extraction that finds less: nothing in the paragraph with the most goals
@@ -78,7 +75,7 @@ def test_reloading_one_document_replaces_its_facts_and_leaves_the_others(
     new_graph = build_graph([target], units, extractor="gold")
     new_nodes, new_rels = graph_snapshot(new_graph)
 
-    load(new_graph, bolt_server, database)
+    load(new_graph, bolt_driver, database)
     nodes, rels = snapshot(bolt_server, database)
 
     assert rels == {k: v for k, v in old_rels.items() if v[1] != target.id} | new_rels
@@ -104,12 +101,12 @@ def _ends(graph) -> dict[str, tuple[str, str]]:
     return {d["key"]: (h, t) for h, t, d in graph.edges(data=True)}
 
 
-def test_a_write_the_server_refuses_reports_what_was_written_and_what_was_not(bolt_server, seed_graph):
+def test_a_write_the_server_refuses_reports_what_was_written_and_what_was_not(bolt_driver, bolt_server, seed_graph):
     database = bolt_server.create_database("loader_refused")
     # a server-side rule the Year nodes break (property existence constraint): the load fails part-way
     fetch(bolt_server, database, "CREATE CONSTRAINT test_note IF NOT EXISTS FOR (n:Year) REQUIRE n.note IS NOT NULL")
     with pytest.raises(LoadError) as failure:
-        load(seed_graph, bolt_server, database)
+        load(seed_graph, bolt_driver, database)
     report = failure.value.report
     failed = next(i for i, s in enumerate(report.steps) if s.batches_done < s.batches_total)
     assert not report.complete and report.steps[failed].writes
@@ -125,20 +122,20 @@ def test_a_write_the_server_refuses_reports_what_was_written_and_what_was_not(bo
     assert re.search(r"in the transaction of [^:]*nodes Year", str(failure.value))
 
 
-def test_a_bad_graph_is_refused_before_anything_is_written(bolt_server, seed_graph):
+def test_a_bad_graph_is_refused_before_anything_is_written(bolt_driver, bolt_server, seed_graph):
     database = bolt_server.create_database("loader_bad")
     graph = seed_graph.copy()
     node = next(n for n, d in graph.nodes(data=True) if d["label"] == "School")
     graph.nodes[node]["label"] = "Teacher"
     with pytest.raises(ValueError, match=re.escape(repr(node))):
-        load(graph, bolt_server, database)
+        load(graph, bolt_driver, database)
     assert fetch(bolt_server, database, "MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
 
 
 def test_a_server_that_is_down_is_a_clear_error_naming_the_uri(seed_graph, tmp_path):
     uri = f"bolt://localhost:{free_port()}"
     with pytest.raises(Neo4jUnavailable, match=f"Neo4j at {re.escape(uri)} is not reachable"):
-        load_graph(seed_graph, uri, "neo4j", "not-the-password", progress=False)
+        connect(Neo4jConfig(uri, "neo4j", None, "not-the-password"))
     path = export(seed_graph, tmp_path)[1]
     result = CliRunner().invoke(app, ["load", str(path), "--uri", uri], env={"NEO4J_PASSWORD": "not-the-password"})
     assert result.exit_code == 1
@@ -146,15 +143,15 @@ def test_a_server_that_is_down_is_a_clear_error_naming_the_uri(seed_graph, tmp_p
     assert "not-the-password" not in result.output and "Traceback" not in result.output
 
 
-def test_an_address_that_does_not_resolve_is_a_clear_error(seed_graph):
+def test_an_address_that_does_not_resolve_is_a_clear_error():
     uri = "bolt://no-such-host.invalid:7687"
     with pytest.raises(Neo4jUnavailable, match=f"Neo4j at {re.escape(uri)} is not reachable"):
-        load_graph(seed_graph, uri, "neo4j", "secret", progress=False)
+        connect(Neo4jConfig(uri, "neo4j", None, "secret"))
 
 
-def test_wrong_credentials_are_refused_before_any_write(bolt_server, seed_graph):
+def test_wrong_credentials_are_refused_before_any_write(bolt_server):
     with pytest.raises(Neo4jUnavailable, match="refused the credentials of user 'root'"):
-        load_graph(seed_graph, bolt_server.uri, "root", "wrong-password", "loader_seed", progress=False)
+        connect(Neo4jConfig(bolt_server.uri, "root", "loader_seed", "wrong-password"))
 
 
 def test_the_password_is_never_an_option_nor_shown():
@@ -182,17 +179,17 @@ def _cypher(tmp_path: Path, text: str) -> CypherQuery:
     return CypherQuery.read(path)
 
 
-def test_a_query_that_creates_is_refused_and_nothing_is_written(bolt_server, seed_db, tmp_path):
+def test_a_query_that_creates_is_refused_and_nothing_is_written(bolt_driver, bolt_server, seed_db, tmp_path):
     query = _cypher(tmp_path, "CREATE (n:Document {id: 'doc:intruder'}) RETURN n.id AS id")
     with pytest.raises(QueryRefused, match="rolled back|refused"):
-        run_query(config(bolt_server, seed_db), query)
+        run_query(bolt_driver, query, database=seed_db)
     assert fetch(bolt_server, seed_db, "MATCH (n:Document) RETURN count(n) AS n") == [{"n": 5}]
 
 
-def test_a_query_that_sets_a_property_is_refused_and_nothing_changes(bolt_server, seed_db, tmp_path):
+def test_a_query_that_sets_a_property_is_refused_and_nothing_changes(bolt_driver, bolt_server, seed_db, tmp_path):
     query = _cypher(tmp_path, "MATCH (d:Document) SET d.flag = true RETURN count(d) AS n")
     with pytest.raises(QueryRefused):
-        run_query(config(bolt_server, seed_db), query)
+        run_query(bolt_driver, query, database=seed_db)
     assert fetch(bolt_server, seed_db, "MATCH (d:Document) WHERE d.flag IS NOT NULL RETURN count(d) AS n") == [{"n": 0}]
     result = CliRunner().invoke(app, ["query", str(query.path), "--uri", bolt_server.uri, "--user", "root",
                                       "--database", seed_db], env={"NEO4J_PASSWORD": bolt_server.password})
@@ -200,7 +197,7 @@ def test_a_query_that_sets_a_property_is_refused_and_nothing_changes(bolt_server
 
 
 def test_arcadedb_ignores_the_bolt_read_access_mode(bolt_server):
-    """Why kg.query checks the server's own summary: ArcadeDB 26.10 commits a CREATE run in a READ transaction
+    """Why kg.io.query checks the server's own summary: ArcadeDB 26.10 commits a CREATE run in a READ transaction
     (Neo4j refuses it with Neo.ClientError.Statement.AccessMode). If this fails, ArcadeDB enforces the mode now."""
     database = bolt_server.create_database("read_mode")
     with GraphDatabase.driver(bolt_server.uri, auth=(bolt_server.user, bolt_server.password)) as driver:

@@ -20,7 +20,7 @@ def test_there_are_notebooks_and_their_outputs_are_not_committed():
         nbformat.validate(notebook)
         code = [c for c in notebook.cells if c.cell_type == "code"]
         assert all(not c.outputs and c.execution_count is None for c in code), path.name
-        assert any("kg.explore" in c.source for c in code), path.name
+        assert any("kg.explore.explorer" in c.source for c in code), path.name
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

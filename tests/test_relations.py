@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.components.extensions import GOALS_KEY
-from kg.components.relations import Relations, candidate_pairs, decide, legal_labels
-from kg.evaluate import evaluate
+from kg.nlp.components.extensions import GOALS_KEY
+from kg.nlp.components.relations import Relations, candidate_pairs, decide, legal_labels
+from kg.nlp.evaluate import evaluate
 from kg.records import Relation, Unit
-from kg.train import with_gold_mentions
+from kg.nlp.train import with_gold_mentions
 
 
 def annotate(nlp, text: str, entities: list[tuple[str, str]], goals: list[str] = ()):
@@ -91,7 +91,7 @@ def test_no_mentions_no_relations(nlp):
 # --- the gold, with gold entities and goals ----------------------------------
 
 def oracle_doc(nlp, unit: Unit):
-    """The paragraph with its gold entities and goals (kg.train.with_gold_mentions), relations
+    """The paragraph with its gold entities and goals (kg.nlp.train.with_gold_mentions), relations
     extracted; and the gold id of each span as placed."""
     doc, keys = with_gold_mentions(nlp.get_pipe("sentences")(nlp.make_doc(unit.text)), unit)
     return nlp.get_pipe("relations")(doc), {key: id_ for id_, key in keys.items()}

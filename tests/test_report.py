@@ -1,4 +1,4 @@
-"""report.md (kg.report) of the seed graph: its sections, its tables against the graph, its PNG charts."""
+"""report.md (kg.explore.report) of the seed graph: its sections, its tables against the graph, its PNG charts."""
 from __future__ import annotations
 
 import re
@@ -7,9 +7,9 @@ import warnings
 import pytest
 from PIL import Image
 
-from kg.graph import summary
-from kg.ingest import Skipped
-from kg.report import cjk_font, most_connected, write_report
+from kg.graph.build import summary
+from kg.ingest.read import Skipped
+from kg.explore.report import cjk_font, most_connected, write_report
 
 SECTIONS = ["# Build report", "## What was read", "## What was extracted", "## Goals by year and region",
             "## Most connected entities", "## Skipped files"]

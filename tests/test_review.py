@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, kg_extract, run_kg
-from kg.jsonl import read_units
+from kg.io.jsonl import read_units
 from kg.records import ENTITY_LABELS, RELATION_LABELS
-from kg.review import least_confidence
+from kg.io.review import least_confidence
 
 SEED = SEEDS / "004_ee43da8c78f126af.txt"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from conftest import run_kg
-from kg.segmenter import MODEL_FILES, is_cached, model_dir
+from kg.nlp.segmenter import MODEL_FILES, is_cached, model_dir
 
 OFFLINE = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": "", "PIP_EXTRA_INDEX_URL": "", "PIP_CONFIG_FILE": os.devnull}
 

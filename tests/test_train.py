@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import SEEDS, run_kg
-from kg.jsonl import read_units
-from kg.pipeline import from_config, load
-from kg.train import leave_one_out, train
+from kg.io.jsonl import read_units
+from kg.nlp.pipeline import from_config, load
+from kg.nlp.train import leave_one_out, train
 
 SMALL = ("000_6f03f12d06f5859c.txt", "003_aac5419786a11bdd.txt", "004_ee43da8c78f126af.txt")
 
@@ -47,7 +47,7 @@ def test_trained_pipeline_saves_without_segmenter_and_loads(untrained, gold_unit
 
 def test_extract_with_another_pipeline(untrained, tmp_path):
     out = tmp_path / "rules-only"
-    from kg.pipeline import save
+    from kg.nlp.pipeline import save
 
     save(untrained, out)  # untrained: rules only, no ranker
     pred = tmp_path / "pred.jsonl"

@@ -1,4 +1,4 @@
-"""graph.html (kg.view) and the notebooks' neo4j-viz view in headless Chromium, offline, on the seed graph.
+"""graph.html (kg.explore.view) and the notebooks' neo4j-viz view in headless Chromium, offline, on the seed graph.
 
 Chromium is Debian's (/usr/bin/chromium, no browser download), driven by playwright over the DevTools
 protocol with a fresh profile.  Every request the pages make is recorded: only file:// may appear.
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.explore import FileGraph, visualization
-from kg.style import PALETTE, relationship_colour
-from kg.view import view_data, write_graph_html
+from kg.explore.explorer import FileGraph, visualization
+from kg.explore.style import PALETTE, relationship_colour
+from kg.explore.view import view_data, write_graph_html
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "artifacts"

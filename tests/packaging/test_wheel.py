@@ -16,9 +16,6 @@ import pytest
 
 from conftest import EXAMPLES, REPO
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 15: the wheel lacks the query library and the config")
-
-
 def _run(*cmd, **kwargs) -> subprocess.CompletedProcess:
     proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
     assert proc.returncode == 0, f"{' '.join(map(str, cmd))}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
@@ -55,4 +52,4 @@ def test_build_load_and_query_by_name(installed, bolt_server, tmp_path):
 
 def test_train_finds_its_config(installed, tmp_path):
     assert "--config" in _run(installed / "kg", "train", "--help", cwd=tmp_path).stdout
-    _run(installed / "python", "-c", "from kg.pipeline import from_config; from_config()", cwd=tmp_path)
+    _run(installed / "python", "-c", "from kg.nlp.pipeline import from_config; from_config()", cwd=tmp_path)

@@ -10,7 +10,7 @@ CONTEXT_YEAR = 2024
 @pytest.fixture(scope="module")
 def proposed(nlp):
     """The DATE candidates the entity rules propose in a text."""
-    from kg.components.entities import find_candidates
+    from kg.nlp.components.entities import find_candidates
 
     entities = nlp.get_pipe("entities")
 
@@ -22,7 +22,7 @@ def proposed(nlp):
 
 @pytest.mark.xfail(strict=True, reason=ISSUE)
 def test_every_date_the_rules_propose_resolves_to_a_year(proposed):
-    from kg.resolve import mention_year
+    from kg.graph.resolve import mention_year
 
     for text in ("年底前完成校舍改造。", "今年新建学校3所。", "到2025年实现全覆盖。", "2021—2025年行动计划",
                  "“十四五”期间", "明年启用新校区。", "2024年秋季学期投入使用。"):
@@ -42,7 +42,7 @@ def test_every_date_the_rules_propose_resolves_to_a_year(proposed):
     ("暑期组织全区教师培训。", "暑期", 2024),
 ])
 def test_the_rules_propose_the_dates_schema_names_and_resolution_reads_them(proposed, text, date, year):
-    from kg.resolve import mention_year
+    from kg.graph.resolve import mention_year
 
     assert proposed(text) == [date]
     assert mention_year(date, CONTEXT_YEAR) == year
@@ -55,7 +55,7 @@ def test_no_date_in_vague_periods_or_document_numbers(proposed, text):
 
 @pytest.mark.xfail(strict=True, reason=ISSUE)
 def test_metadata_reads_the_title_year_with_the_same_grammar():
-    from kg.ingest import document_from_lines
+    from kg.ingest.documents import document_from_lines
 
     document = document_from_lines("t.txt", [(0, "某某区教育局二〇二四年工作要点"), (1, "一、总体要求")])
     assert document.year == 2024

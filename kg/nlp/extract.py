@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.extensions import GOALS_KEY, doc_text, span_key
+from kg.nlp.components.extensions import GOALS_KEY, doc_text, span_key
 from kg.records import Document, Goal, Mention, Paragraph, Relation, Unit
 
 

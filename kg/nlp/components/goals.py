@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.extensions import GOALS_KEY, doc_text
-from kg.numbers import NUMBER, Quantity, find_dates, find_quantities, normalize, parse_number
-from kg.structure import split_sentences
+from kg.nlp.components.extensions import GOALS_KEY, doc_text
+from kg.zh.numbers import NUMBER, Quantity, find_dates, find_quantities, normalize, parse_number
+from kg.ingest.structure import split_sentences
 
 # A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
 # precision the rule had before it was tuned on that gold (in brackets), as unseen text falls between.

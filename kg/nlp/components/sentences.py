@@ -1,4 +1,4 @@
-"""kg_sentences: sentence boundaries from kg.structure.split_sentences (one splitter for all)."""
+"""kg_sentences: sentence boundaries from kg.ingest.structure.split_sentences (one splitter for all)."""
 from __future__ import annotations
 
 import numpy
@@ -6,8 +6,8 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.extensions import doc_text
-from kg.structure import split_sentences
+from kg.nlp.components.extensions import doc_text
+from kg.ingest.structure import split_sentences
 
 
 @Language.component("kg_sentences")

@@ -1,4 +1,4 @@
-"""Run the Cypher library (cypher/*.cypher) read-only, with typed parameters, and format the answer.
+"""Run the Cypher library (kg/io/queries/*.cypher, package data) read-only, with typed parameters, and format the answer.
 
 A library file starts with a comment header that documents it and supplies example parameter values:
 
@@ -6,7 +6,8 @@ A library file starts with a comment header that documents it and supplies examp
     // Param: limit = 10  how many offices to list
     MATCH ...
 
-`Param:` values are JSON (10, 2024, "中学", ["a", "b"]); the same header yields the Neo4j Browser favourites.
+`Param:` values are JSON (10, 2024, "中学", ["a", "b"]); the same header yields the Neo4j Browser favourites
+(kg.io.browser).
 
 Read-only is the database's business: the query runs in a READ transaction (`execute_read`, READ access mode),
 which Neo4j refuses to write in. ArcadeDB 26.10 ignores the Bolt access mode (its BEGIN handler reads only the
@@ -21,17 +22,16 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import neo4j
+from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Relationship
 
-from kg.neo4j_loader import Neo4jConfig, connect
-
-CYPHER_DIR = Path(__file__).resolve().parents[1] / "cypher"
-FAVORITES_DIR = CYPHER_DIR / "browser" / "favorites"
+QUERIES = Path(str(files("kg.io") / "queries"))  # an installed package is a folder of files
 FORMATS = ("table", "csv", "json")
 _HEADER = re.compile(r"^//\s*(Question|Param):\s*(.*)$")
 
@@ -52,6 +52,11 @@ class CypherQuery:
     question: str = ""
     params: dict[str, Any] = field(default_factory=dict)  # example values, used when not given
     param_help: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        """The query without its header comments."""
+        return "\n".join(line for line in self.text.splitlines() if not _HEADER.match(line.strip())).strip()
 
     @classmethod
     def read(cls, path: Path) -> "CypherQuery":
@@ -77,11 +82,11 @@ class CypherQuery:
         return query
 
 
-def library(directory: Path = CYPHER_DIR) -> list[CypherQuery]:
+def library(directory: Path = QUERIES) -> list[CypherQuery]:
     return [CypherQuery.read(p) for p in sorted(directory.glob("*.cypher"))]
 
 
-def find_query(name_or_path: str, directory: Path = CYPHER_DIR) -> CypherQuery:
+def find_query(name_or_path: str, directory: Path = QUERIES) -> CypherQuery:
     """A library query by name (`offices_most_programs`) or any .cypher file by path."""
     path = Path(name_or_path)
     if not path.is_file():
@@ -116,9 +121,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def run_query(config: Neo4jConfig, query: CypherQuery, params: dict[str, Any] | None = None
-              ) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run `query` in a read transaction; returns (column names, rows). Unknown parameter names are an error."""
+def run_query(driver: Driver, query: CypherQuery, params: dict[str, Any] | None = None,
+              database: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """Run `query` in a read transaction of `database` (the server's default when None) through a connected
+    driver (kg.io.neo4j.connect); returns (column names, rows). Unknown parameter names are an error."""
     given = dict(params or {})
     unknown = sorted(set(given) - set(query.params))
     if unknown:
@@ -137,8 +143,7 @@ def run_query(config: Neo4jConfig, query: CypherQuery, params: dict[str, Any] | 
                                f"{summary.query_type!r}, {counters}); rolled back")
         return keys, rows
 
-    with connect(config) as driver, driver.session(database=config.database,
-                                                   default_access_mode=neo4j.READ_ACCESS) as session:
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         try:
             return session.execute_read(work)
         except Neo4jError as exc:
@@ -178,28 +183,3 @@ def format_rows(keys: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
         Console(file=out, width=200).print(table)
         return out.getvalue()
     raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-
-
-def browser_favorite(query: CypherQuery) -> str:
-    """The query as a Neo4j Browser favourite: `:param` lines with the example values, then the query."""
-    lines = [f"// {query.name}: {query.question}"]
-    lines += [f"// ${name}: {help_}" for name, help_ in query.param_help.items() if help_]
-    lines += [f":param {name} => {json.dumps(value, ensure_ascii=False)};" for name, value in query.params.items()]
-    body = "\n".join(line for line in query.text.splitlines() if not _HEADER.match(line.strip())).strip()
-    return "\n".join(lines) + "\n" + body + "\n"
-
-
-def write_favorites(directory: Path = FAVORITES_DIR, source: Path = CYPHER_DIR) -> list[Path]:
-    """One favourite file per library query (drag them, or a zip of them, onto Browser's Favorites)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for query in library(source):
-        path = directory / f"{query.name}.cypher"
-        path.write_text(browser_favorite(query), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-if __name__ == "__main__":  # regenerate cypher/browser/favorites/ after editing the library
-    for written in write_favorites():
-        print(written)

@@ -18,7 +18,7 @@ graph must hold it once.  Resolution has two steps:
 
 Links and keys are the edges of one networkx graph; every connected component
 holds exactly one key and is one entity.  DATE mentions resolve to Year
-entities through `kg.numbers.parse_year` against the paragraph's year.
+entities through `kg.zh.numbers.parse_year` against the paragraph's year.
 """
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kg.components.lexicon import SCHOOL_HEADS
-from kg.numbers import parse_year
+from kg.zh.lexicon import SCHOOL_HEADS
+from kg.zh.numbers import parse_year
 from kg.records import Document, Unit
 
 # Mention label → node label of the graph model.

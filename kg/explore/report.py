@@ -21,10 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from kg.graph import ENTITY_LABELS, FACT_TYPES, summary
-from kg.ingest import Skipped
+from kg.graph.build import ENTITY_LABELS, FACT_TYPES, summary
+from kg.ingest.read import Skipped
 from kg.records import Document
-from kg.style import PALETTE, relationship_colour, style
+from kg.explore.style import PALETTE, relationship_colour, style
 
 CHARTS_DIR = "charts"
 TOP_ENTITIES = 15

@@ -25,8 +25,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.components.classifier import FeatureClassifier
-from kg.components.extensions import GOALS_KEY, SpanRelation, doc_text, span_key
+from kg.nlp.components.classifier import FeatureClassifier
+from kg.nlp.components.extensions import GOALS_KEY, SpanRelation, doc_text, span_key
 from kg.records import RELATION_TYPES
 
 # The kinds of rule, weakest first: where two rules label one pair, the stronger one's label

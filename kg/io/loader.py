@@ -15,17 +15,16 @@ Why it is shaped like this:
 """
 from __future__ import annotations
 
-import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import networkx as nx
-from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j import Driver
+from neo4j.exceptions import DriverError, Neo4jError
 
-from kg.graph import ENTITY_LABELS, NODE_LABELS, REL_TYPES
+from kg.graph.build import ENTITY_LABELS, NODE_LABELS, REL_TYPES
 from kg.progress import progress_bar
 
 # Nodes that belong to one document (they carry `doc`) and go when it is re-loaded; Document is found by id.
@@ -35,12 +34,6 @@ DOC_LABELS = ("Section", "Sentence", "Goal")
 UNION_KEYS = ("docs", "aliases")
 DOCUMENT_PREFIX = "doc:"
 
-ENV = {"uri": "NEO4J_URI", "user": "NEO4J_USER", "password": "NEO4J_PASSWORD", "database": "NEO4J_DATABASE"}
-
-
-class Neo4jUnavailable(RuntimeError):
-    """The server could not be reached or refused the credentials; nothing was read or written."""
-
 
 class LoadError(RuntimeError):
     """A load stopped part-way; `report` says which batches were written and which were not."""
@@ -48,47 +41,6 @@ class LoadError(RuntimeError):
     def __init__(self, message: str, report: "LoadReport"):
         super().__init__(f"{message}\n{report.summary()}")
         self.report = report
-
-
-@dataclass
-class Neo4jConfig:
-    """Where to connect. The password is never printed (repr=False) and never taken from the command line."""
-
-    uri: str = "bolt://localhost:7687"
-    user: str = "neo4j"
-    database: str | None = None  # None: the server's default (home) database
-    password: str = field(default="", repr=False)
-
-    @classmethod
-    def from_env(cls, uri: str | None = None, user: str | None = None, database: str | None = None,
-                 password: Callable[[], str] | None = None) -> "Neo4jConfig":
-        """Options win over NEO4J_URI/NEO4J_USER/NEO4J_DATABASE; the password is NEO4J_PASSWORD, else `password()`
-        (the CLI passes a hidden prompt)."""
-        secret = os.environ.get(ENV["password"])
-        if secret is None and password is not None:
-            secret = password()
-        return cls(uri=uri or os.environ.get(ENV["uri"]) or cls.uri,
-                   user=user or os.environ.get(ENV["user"]) or cls.user,
-                   database=database or os.environ.get(ENV["database"]) or None,
-                   password=secret or "")
-
-
-def connect(config: Neo4jConfig) -> Driver:
-    """A driver that has reached the server, or Neo4jUnavailable naming the URI."""
-    try:
-        driver = GraphDatabase.driver(config.uri, auth=(config.user, config.password))
-    except (DriverError, ImportError, ValueError) as exc:
-        raise Neo4jUnavailable(f"{config.uri!r} is not a usable Bolt URI: {exc}") from None
-    try:
-        driver.verify_connectivity()
-    except AuthError as exc:
-        driver.close()
-        raise Neo4jUnavailable(f"Neo4j at {config.uri} refused the credentials of user {config.user!r}: "
-                               f"{exc.message}") from None
-    except (ServiceUnavailable, DriverError, OSError, ValueError) as exc:  # ValueError: an unresolvable address
-        driver.close()
-        raise Neo4jUnavailable(f"Neo4j at {config.uri} is not reachable: {exc}") from None
-    return driver
 
 
 @dataclass
@@ -106,7 +58,6 @@ class Step:
 class LoadReport:
     """What a load did: per step the batches and rows committed, and the server's update counters."""
 
-    uri: str
     database: str | None
     documents: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
@@ -125,8 +76,9 @@ class LoadReport:
         """Nodes plus relationships written (merged)."""
         return sum(s.rows_done for s in self.steps if s.writes)
 
-    def summary(self) -> str:
-        where = f"{self.uri} database {self.database or '(default)'}"
+    def summary(self, server: str = "") -> str:
+        """What was loaded, into `server` (e.g. its URI; the driver does not tell) and the database."""
+        where = f"{server} database {self.database or '(default)'}".lstrip()
         state = "loaded" if self.complete else "INCOMPLETE load"
         lines = [f"{state} into {where}: {len(self.documents)} document(s), "
                  f"{self.rows} nodes+relationships merged in {self.seconds:.2f} s "
@@ -299,20 +251,20 @@ def _run_transaction(tx, transaction: Transaction) -> list[tuple[list, Any]]:
     return out
 
 
-def load_graph(graph: nx.MultiDiGraph, uri: str, user: str, password: str, database: str | None = None,
-               batch_size: int = 1000, progress: bool = True) -> LoadReport:
-    """Replace the documents of `graph` in the database by the graph's facts. Idempotent.
+def load_graph(graph: nx.MultiDiGraph, driver: Driver, database: str | None = None, *, batch_size: int = 1000,
+               progress: bool = True) -> LoadReport:
+    """Replace the documents of `graph` in `database` (the server's default when None) by the graph's facts,
+    through a connected driver (kg.io.neo4j.connect); returns what was written. Idempotent.
 
-    Raises ValueError (bad graph, before any write), Neo4jUnavailable (server down or credentials refused,
-    before any write) or LoadError carrying the report of what was and was not written.
+    Raises ValueError (bad graph, before any write) or LoadError carrying the report of what was and was not
+    written.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
     docs, steps, transactions = _plan(graph, batch_size)
-    report = LoadReport(uri, database, documents=docs, steps=steps)
-    config = Neo4jConfig(uri=uri, user=user, database=database, password=password)
+    report = LoadReport(database, documents=docs, steps=steps)
     t0 = time.perf_counter()
-    with connect(config) as driver, driver.session(database=database) as session:
+    with driver.session(database=database) as session:
         transaction: Transaction = []
         try:
             for statement in schema_statements():
@@ -340,6 +292,6 @@ def load_graph(graph: nx.MultiDiGraph, uri: str, user: str, password: str, datab
             report.seconds = time.perf_counter() - t0
             names = list(dict.fromkeys(step.name for step, _, _ in transaction))
             where = f" in the transaction of {', '.join(names)}" if names else " while creating constraints"
-            raise LoadError(f"load into {uri} stopped{where}: {exc}", report) from exc
+            raise LoadError(f"load stopped{where}: {exc}", report) from exc
     report.seconds = time.perf_counter() - t0
     return report

@@ -1,7 +1,7 @@
 """Custom attributes the kg components read and write on spaCy objects.
 
 - `doc._.context`: what the paragraph's document says about it, set by
-  `kg.extract` before the pipeline runs: {"doc", "para", "year" (the year
+  `kg.nlp.extract` before the pipeline runs: {"doc", "para", "year" (the year
   that frames the paragraph), "doc_year", "status" ("planned"|"achieved"),
   "region", "metadata"}.
 - `doc.ents`: entity mentions (SCHEMA.md section 1 labels).

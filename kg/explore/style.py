@@ -1,7 +1,7 @@
 """The one colour palette of the graph's labels and relationship types, used by every view of it.
 
-graph.html (kg.view), the report's charts (kg.report) and the notebooks' neo4j-viz views
-(kg.explore) take their colours from here; they are those of the Neo4j Browser style sheet
+graph.html (kg.explore.view), the report's charts (kg.explore.report) and the notebooks' neo4j-viz views
+(kg.explore.explorer) take their colours from here; they are those of the Neo4j Browser style sheet
 cypher/browser/kg.grass (tests/test_view.py holds the two to the same colours), so a label
 looks the same wherever it is drawn.
 """

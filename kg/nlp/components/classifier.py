@@ -19,7 +19,7 @@ class FeatureClassifier:
                  overrides: dict[str, float] | None = None):
         self.weights = weights or {}
         self.bias = bias
-        self.threshold = threshold  # decision threshold, chosen by cross-validation in kg.train
+        self.threshold = threshold  # decision threshold, chosen by cross-validation in kg.nlp.train
         self.overrides = overrides or {}  # thresholds of their own for some kinds of rows (by name)
 
     def threshold_for(self, kind: str) -> float:

@@ -12,7 +12,6 @@ import codecs
 import io
 import re
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +22,8 @@ from docx.opc.exceptions import OpcError
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from kg.metadata import apply_metadata
-from kg.records import Document, Paragraph, Unit
-from kg.structure import apply_structure
+from kg.ingest.documents import make_document
+from kg.records import Document
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
 MAX_BYTES = 20 * 1024 * 1024
@@ -94,32 +92,7 @@ def read_document(path: Path, root: Path) -> Document:
     paragraphs = [(n, line) for n, line in enumerate(line for line in lines if line.strip())]
     if not paragraphs:
         raise IngestError(path, "no text (only whitespace)")
-    return _build(path.relative_to(root).as_posix(), str(path), paragraphs)
-
-
-def document_from_lines(doc_id: str, lines: list[tuple[int, str]]) -> Document:
-    """A Document from already numbered paragraph lines (units {"doc", "para", "text"} of a JSONL)."""
-    return _build(doc_id, doc_id, sorted(lines))
-
-
-def documents_from_units(units: Iterable[Unit]) -> list[tuple[Document, list[Unit]]]:
-    """Documents from units {"doc", "para", "text"} (a JSONL of input units, or gold), each with
-    its units in paragraph order, as its Document holds its paragraphs."""
-    by_doc: dict[str, list[Unit]] = {}
-    for unit in units:
-        by_doc.setdefault(unit.doc, []).append(unit)
-    out = []
-    for doc_id, doc_units in by_doc.items():
-        doc_units.sort(key=lambda u: u.para)
-        out.append((document_from_lines(doc_id, [(u.para, u.text) for u in doc_units]), doc_units))
-    return out
-
-
-def _build(doc_id: str, path: str, lines: list[tuple[int, str]]) -> Document:
-    document = Document(doc_id, path, [Paragraph(doc_id, para, text) for para, text in lines])
-    apply_metadata(document)
-    apply_structure(document)
-    return document
+    return make_document(path.relative_to(root).as_posix(), str(path), paragraphs)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -3,7 +3,7 @@
 One `networkx.MultiDiGraph` holds two layers joined by MENTIONS edges:
 - the lexical layer, for provenance: Document -HAS_SECTION-> Section (the
   heading tree, rooted at the front-matter section) -HAS_SENTENCE-> Sentence;
-- the fact layer: resolved entities (kg.resolve), Goal and Year nodes, the five
+- the fact layer: resolved entities (kg.graph.resolve), Goal and Year nodes, the five
   SCHEMA relations, and the document facts ISSUED_BY / COVERS / FOR_YEAR taken
   from the metadata, plus Goal -DUE-> Year from each goal's `year` field.
 Every edge has a unique string key (also its `key` attribute) and a `type`;
@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from kg.records import RELATION_LABELS, RELATION_TYPES, Document, Relation, Unit
-from kg.resolve import Resolution, resolve
+from kg.graph.resolve import Resolution, resolve
 
 # The graph model (SCHEMA section 5): node labels and relationship types.
 ENTITY_LABELS = ("School", "Office", "Program", "Policy", "Region")

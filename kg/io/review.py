@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.files import write_atomic
-from kg.jsonl import write_units
+from kg.io.jsonl import write_units
 from kg.records import Unit
 
 FORMATS = ("schema", "doccano", "label-studio")

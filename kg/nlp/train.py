@@ -15,13 +15,13 @@ from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 
-from kg.components.classifier import FeatureClassifier
-from kg.components.entities import find_candidates
-from kg.components.extensions import GOALS_KEY, span_key
-from kg.components.relations import RelationKey, candidate_pairs, decide
-from kg.evaluate import MeanReport, Report, evaluate, match_goals, mean_reports
-from kg.extract import doc_to_unit, paragraph_doc
-from kg.ingest import documents_from_units
+from kg.nlp.components.classifier import FeatureClassifier
+from kg.nlp.components.entities import find_candidates
+from kg.nlp.components.extensions import GOALS_KEY, span_key
+from kg.nlp.components.relations import RelationKey, candidate_pairs, decide
+from kg.nlp.evaluate import MeanReport, Report, evaluate, match_goals, mean_reports
+from kg.nlp.extract import doc_to_unit, paragraph_doc
+from kg.ingest.documents import documents_from_units
 from kg.records import Document, Unit
 
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
@@ -118,7 +118,7 @@ def with_gold_mentions(doc: Doc, unit: Unit) -> tuple[Doc, dict[int, tuple[int, 
 def _with_predicted_mentions(nlp: Language, doc: Doc, unit: Unit) -> tuple[Doc, dict[int, tuple]]:
     """A copy of `doc` with the mentions the pipeline predicts (its components before the relations),
     and the key of the predicted span each gold id matches: entities by exact span and label, goals
-    by the one-to-one IoU matching of kg.evaluate; an id with no match gets a key no span has."""
+    by the one-to-one IoU matching of kg.nlp.evaluate; an id with no match gets a key no span has."""
     doc = doc.copy()
     for name, component in nlp.pipeline:
         if name == "relations":
@@ -208,7 +208,7 @@ def leave_one_out(nlp: Language, units: list[Unit], *, seed: int = 0,
 
 def train(nlp: Language, units: list[Unit], output: Path, *, seed: int = 0) -> dict[str, float | None]:
     """Fit on all gold and save the pipeline (without the pkuseg model) to `output`."""
-    from kg.pipeline import save
+    from kg.nlp.pipeline import save
 
     settings = fit(nlp, gold_documents(nlp, units), seed=seed)
     save(nlp, output)

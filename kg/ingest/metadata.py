@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from kg.records import Document, Paragraph
-from kg.structure import find_headings
+from kg.ingest.structure import find_headings
 
 _CJK = r"\u4e00-\u9fff"
 _SOURCE_LABELS = ("信息来源", "文章来源", "来源", "发布机构", "发文机关", "发布单位", "发文单位")

@@ -1,31 +1,33 @@
 """Build, load and save the spaCy pipeline described by one config file.
 
 The pkuseg model is never part of a saved pipeline: it lives in the cache
-(`kg.segmenter`) and is attached to the tokenizer at load time, together
+(`kg.nlp.segmenter`) and is attached to the tokenizer at load time, together
 with our domain user dictionary (`user_dictionary`).
 """
 from __future__ import annotations
 
 import hashlib
+from importlib.resources import files
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from kg import components  # noqa: F401  (registers the kg_* factories)
+from kg.nlp import components  # noqa: F401  (registers the kg_* factories)
 from kg.files import write_atomic
-from kg.segmenter import cache_dir, ensure_model
+from kg.nlp.segmenter import cache_dir, ensure_model
 
-PACKAGE_DIR = Path(__file__).parent
-SHIPPED_PIPELINE = PACKAGE_DIR / "pipeline"
-CONFIG = PACKAGE_DIR.parent / "pipelines" / "kg.cfg"
+# Package data, read through importlib.resources; an installed package is a folder of files (spaCy loads paths).
+PACKAGE_DATA = Path(str(files("kg.nlp")))
+CONFIG = PACKAGE_DATA / "kg.cfg"  # how the pipeline is assembled
+SHIPPED_PIPELINE = PACKAGE_DATA / "trained"  # what `kg train` saves and `load()` loads by default
 NOT_SAVED = ["tokenizer", "vocab"]
 
 
 def user_dictionary() -> Path:
-    """pkuseg's user dictionary: the domain words of kg.components.lexicon (school, office and
+    """pkuseg's user dictionary: the domain words of kg.zh.lexicon (school, office and
     programme kind words, known bodies and initiatives), written once per vocabulary to the cache."""
-    from kg.components import lexicon
+    from kg.zh import lexicon
 
     words = sorted({w for group in (lexicon.OFFICE_HEADS, lexicon.SCHOOL_HEADS, lexicon.PROGRAM_HEADS,
                                     lexicon.KNOWN_OFFICES, lexicon.KNOWN_PROGRAMS, lexicon.KNOWN_REGIONS)

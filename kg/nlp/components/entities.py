@@ -8,7 +8,7 @@ boundary); without a trained ranker the most precise rule and the longest
 span win, with one (`kg train`) each candidate is scored on its features and
 the most probable non-overlapping candidates are kept.  The verbs and
 function words that end a name come from a POS-tagged corpus
-(kg.components.function_words) and are stored with the pipeline.
+(kg.nlp.components.function_words) and are stored with the pipeline.
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.components.classifier import FeatureClassifier
-from kg.components.extensions import doc_text
-from kg.components.function_words import breaking_words
-from kg.components.lexicon import (
+from kg.nlp.components.classifier import FeatureClassifier
+from kg.nlp.components.extensions import doc_text
+from kg.nlp.components.function_words import breaking_words
+from kg.zh.lexicon import (
     DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_POLICIES, KNOWN_PROGRAMS, KNOWN_REGIONS,
     MIN_LEN_BY_HEAD,
     NOT_OFFICES, NOT_REGIONS, OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS,

@@ -1,15 +1,15 @@
 """The questions the notebooks ask of a knowledge graph, answered as pandas DataFrames.
 
 `open_graph()` answers from Neo4j when NEO4J_URI is set (NEO4J_USER, NEO4J_PASSWORD,
-NEO4J_DATABASE; read-only transactions through kg.query) and from the files of
-`kg build` otherwise (graph.json read by kg.export.read_graph; the folder is
+NEO4J_DATABASE; read-only transactions through kg.io.query) and from the files of
+`kg build` otherwise (graph.json read by kg.io.export.read_graph; the folder is
 $KG_GRAPH, default out/demo).  Both sources give the same columns and rows: the
 Neo4j side runs the cypher/ library query where one exists (or a query of this
 module), the file side computes the same answer from the networkx graph.  List
 cells are sorted, so answers compare equal whichever side gave them.
 
 `visualization(graph)` turns a (sub)graph into a neo4j-viz `VisualizationGraph`
-coloured with kg.style's palette; `explorer.subgraph(name)` gives the neighbourhood
+coloured with kg.explore.style's palette; `explorer.subgraph(name)` gives the neighbourhood
 of the entities a name picks out.
 """
 from __future__ import annotations
@@ -17,20 +17,22 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import networkx as nx
 import pandas as pd
+from neo4j import Driver
 
-from kg.export import graph_file, read_graph
-from kg.graph import ENTITY_LABELS
-from kg.neo4j_loader import ENV, Neo4jConfig
-from kg.query import CypherQuery, find_query, run_query
-from kg.report import cjk_font, cjk_rc
-from kg.style import PALETTE, relationship_colour, style
-from kg.view import HIDDEN_LABELS, caption
+from kg.io.export import graph_file, read_graph
+from kg.graph.build import ENTITY_LABELS
+from kg.io.neo4j import ENV, Neo4jConfig, connect
+from kg.io.query import CypherQuery, find_query, run_query
+from kg.explore.report import cjk_font, cjk_rc
+from kg.explore.style import PALETTE, relationship_colour, style
+from kg.explore.view import HIDDEN_LABELS, caption
 
 if TYPE_CHECKING:
     from neo4j_viz import VisualizationGraph
@@ -172,18 +174,27 @@ class Explorer:
 
 
 class Neo4jGraph(Explorer):
-    """Answers from a Neo4j database, in read-only transactions (kg.query.run_query)."""
+    """Answers from a Neo4j database, in read-only transactions (kg.io.query.run_query) over one connection,
+    opened at the first question."""
 
     def __init__(self, config: Neo4jConfig):
         self.config = config
         self.source = f"{config.uri} database {config.database or '(default)'}"
+
+    @cached_property
+    def driver(self) -> Driver:
+        return connect(self.config)
+
+    def close(self) -> None:
+        if "driver" in self.__dict__:
+            self.__dict__.pop("driver").close()
 
     def _rows(self, question: str, **params: Any) -> list[dict[str, Any]]:
         if question in _INLINE:
             query = CypherQuery(question, Path(__file__), _INLINE[question], params=_INLINE_PARAMS.get(question, {}))
         else:
             query = find_query(question)
-        return run_query(self.config, query, params)[1]
+        return run_query(self.driver, query, params, self.config.database)[1]
 
 
 class FileGraph(Explorer):
@@ -352,7 +363,7 @@ def open_graph(path: str | Path | None = None) -> Explorer:
 
 
 def setup_matplotlib() -> str | None:
-    """Draw Chinese text in matplotlib plots with an installed CJK font (kg.report.cjk_font); returns its name,
+    """Draw Chinese text in matplotlib plots with an installed CJK font (kg.explore.report.cjk_font); returns its name,
     None when there is none (Chinese labels then show as boxes)."""
     font = cjk_font()
     if font:

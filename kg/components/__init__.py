@@ -1,3 +1,0 @@
-"""spaCy components of the kg pipeline, registered as factories on import."""
-from kg.components import extensions  # noqa: F401
-from kg.components import entities, goals, relations, sentences  # noqa: F401
