@@ -6,8 +6,6 @@ import re
 import tomllib
 from importlib.metadata import packages_distributions
 
-import pytest
-
 from conftest import REPO
 
 
@@ -27,7 +25,6 @@ def _imported_distributions() -> set[str]:
     return {dist.lower().replace("_", "-") for module in modules for dist in owners.get(module, [])}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: charset-normalizer is imported by nothing")
 def test_every_runtime_dependency_is_imported():
     declared = {_name(r) for r in tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]}
     assert sorted(declared - _imported_distributions()) == []
