@@ -2,33 +2,19 @@
 
 Data flows one way: text (Document/Paragraph) → spaCy Doc → Unit (mentions,
 goals, relations in SCHEMA.md section 4 form) → graph → Neo4j.  Offsets are
-always character offsets into the paragraph text, end exclusive.
+always character offsets into the paragraph text, end exclusive.  Labels, relation
+types and ids are kg.schema's.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ENTITY_LABELS = ("SCHOOL", "OFFICE", "PROGRAM", "POLICY", "REGION", "DATE")
-# SCHEMA.md section 3, the one legality table: relation label -> (head labels, tail labels);
-# "GOAL" stands for a goal span. Readers, extractors and the graph builder all check against it.
-RELATION_TYPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "RESPONSIBLE_FOR": (frozenset({"OFFICE"}), frozenset({"PROGRAM", "GOAL"})),
-    "PARTICIPATES_IN": (frozenset({"SCHOOL", "OFFICE"}), frozenset({"PROGRAM"})),
-    "IMPLEMENTS": (frozenset({"PROGRAM", "OFFICE", "SCHOOL"}), frozenset({"POLICY"})),
-    "HAS_GOAL": (frozenset({"SCHOOL", "PROGRAM", "OFFICE", "REGION"}), frozenset({"GOAL"})),
-    "DUE": (frozenset({"GOAL", "PROGRAM"}), frozenset({"DATE"})),
-}
-RELATION_LABELS = tuple(RELATION_TYPES)
-COMPARATORS = (">=", ">", "=", "<=", "<", "rank<=", "none")
-GOAL_STATUSES = ("planned", "achieved")
-
-
 @dataclass
 class Section:
     """A heading of the 一、/(一)/1./(1)/一是 hierarchy; `parent` makes the tree."""
 
-    id: str  # "<doc>#<n>": n = 0 for the front matter, then 1, 2, … in reading order
+    id: str  # kg.schema.section_id(doc, n): n = 0 for the front matter, then 1, 2, … in reading order
     doc: str
     para: int  # paragraph where the heading stands
     start: int  # heading offsets inside that paragraph
@@ -41,7 +27,7 @@ class Section:
 
 @dataclass
 class Sentence:
-    id: str  # "<doc>#p<para>s<n>"
+    id: str  # kg.schema.sentence_id(doc, para, n)
     doc: str
     para: int
     start: int

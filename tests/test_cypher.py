@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from conftest import REPO
 from kg.cli import app
 from kg.io.browser import favorites
-from kg.io.loader import NODE_LABELS
 from kg.io.neo4j import Neo4jConfig
+from kg.schema import NODE_LABELS, document_id
 from kg.io.query import QUERIES, QueryError, find_query, library, parse_param, run_query
 
 BROWSER = REPO / "cypher" / "browser"
@@ -153,7 +153,7 @@ def test_goals_achieved(db, seed_graph):
         expected = defaultdict(set)
         for goal_id, goal in nodes(seed_graph, "Goal"):
             if goal["status"] == "achieved" and year in (None, goal.get("year")):
-                doc = seed_graph.nodes[f"doc:{goal['doc']}"]
+                doc = seed_graph.nodes[document_id(goal["doc"])]
                 key = (doc["name"], doc.get("kind"), goal["name"], goal.get("metric"), goal.get("value"),
                        goal.get("unit"), goal.get("year"))
                 expected[key] |= {name(seed_graph, h) for h, _, d in seed_graph.in_edges(goal_id, data=True)
@@ -165,7 +165,7 @@ def test_goals_achieved(db, seed_graph):
 
 
 def test_program_timeline(db, seed_graph):
-    years = {n[len("doc:"):]: d.get("year") for n, d in nodes(seed_graph, "Document")}
+    years = {d["doc"]: d.get("year") for _, d in nodes(seed_graph, "Document")}
     events = Counter()
     for h, t, d in edges(seed_graph, "DUE", "HAS_GOAL"):
         if label(seed_graph, h) == "Program":
@@ -235,7 +235,7 @@ def test_documents_by_region_year(db, seed_graph):
                        if d["type"] == "FOR_YEAR")
         issuers = [name(seed_graph, t) for _, t, d in seed_graph.out_edges(doc_id, data=True)
                    if d["type"] == "ISSUED_BY"]
-        expected.append((region.get(doc_id[len("doc:"):], ""), years, doc.get("kind"), doc["name"],
+        expected.append((region.get(doc["doc"], ""), years, doc.get("kind"), doc["name"],
                          issuers[0] if issuers else None, doc.get("published")))
     rows = ask(db, "documents_by_region_year")
     assert [tuple(r.values()) for r in rows] == sorted(expected, key=lambda e: (e[0], e[3]))
@@ -251,7 +251,7 @@ def test_goals_by_section(db, seed_graph):
         for _, goal, d in seed_graph.out_edges(sent, data=True):
             if d["type"] == "MENTIONS" and label(seed_graph, goal) == "Goal":
                 s = seed_graph.nodes[sec]
-                key = (seed_graph.nodes[f"doc:{s['doc']}"]["name"], s["marker"] + s["title"], s["level"])
+                key = (seed_graph.nodes[document_id(s["doc"])]["name"], s["marker"] + s["title"], s["level"])
                 found[key][0].add(goal)
                 found[key][1][0] += seed_graph.nodes[goal]["status"] == "achieved"
     rows = ask(db, "goals_by_section", limit=10000)
@@ -349,6 +349,12 @@ def test_cli_query_formats_and_errors(db):
     assert typo.exit_code == 1 and "no parameter lmit (it takes: limit)" in typo.output
     missing = runner.invoke(app, ["query", "no_such_query"], env=env)
     assert missing.exit_code == 1 and "offices_most_programs" in missing.output  # lists what there is
+
+
+def test_no_query_depends_on_the_id_format():
+    """Queries join on the properties the loader stores (doc, para, sentence), never on pieces of an id."""
+    for query in library():
+        assert not re.search(r"'\w+:'\s*\+|\bsubstring\(|\bsplit\(", query.text), query.name
 
 
 def test_browser_favorites_are_the_library():

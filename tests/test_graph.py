@@ -11,7 +11,8 @@ import pytest
 from kg.io.export import export, read_graph
 from kg.graph.build import build_graph, summary
 from kg.ingest.documents import document_from_lines
-from kg.records import RELATION_LABELS, Goal, Mention, Relation, Unit
+from kg.records import Goal, Mention, Relation, Unit
+from kg.schema import RELATION_LABELS, Label, document_id, entity_id, year_id
 from kg.graph.resolve import normalise, resolve
 
 PROPERTY_TYPES = (str, int, float, bool)
@@ -27,7 +28,7 @@ def seeds(seed_documents, gold_units):
 
 def _doc(graph: nx.MultiDiGraph, prefix: str) -> str:
     """The id of the seed document whose file name starts with `prefix`."""
-    return next(n[len("doc:"):] for n in graph if n.startswith(f"doc:{prefix}"))
+    return next(d["doc"] for _, d in graph.nodes(data=True) if d["label"] == "Document" and d["doc"].startswith(prefix))
 
 
 def _mentioned_as(graph: nx.MultiDiGraph, node: str, texts: dict[tuple[str, int], str]) -> set[str]:
@@ -49,7 +50,7 @@ def test_abbreviations_resolve_to_the_full_name_in_the_same_document(seeds):
 
 def test_the_five_documents_cover_five_regions_named_as_their_text_names_them(seeds):
     documents, units, graph = seeds
-    covered = {d.id: [v for _, v, e in graph.out_edges(f"doc:{d.id}", data=True) if e["type"] == "COVERS"]
+    covered = {d.id: [v for _, v, e in graph.out_edges(document_id(d.id), data=True) if e["type"] == "COVERS"]
                for d in documents}
     assert all(len(regions) == 1 for regions in covered.values())
     regions = {regions[0] for regions in covered.values()}
@@ -59,7 +60,7 @@ def test_the_five_documents_cover_five_regions_named_as_their_text_names_them(se
     assert haimen["name"] == "海门区" and "海门" in haimen["aliases"]
     # Every document with an issuing office has one ISSUED_BY edge, to an Office mentioned in its own text.
     for d in documents:
-        offices = [v for _, v, e in graph.out_edges(f"doc:{d.id}", data=True) if e["type"] == "ISSUED_BY"]
+        offices = [v for _, v, e in graph.out_edges(document_id(d.id), data=True) if e["type"] == "ISSUED_BY"]
         assert len(offices) == (1 if d.office else 0)
         for office in offices:
             assert graph.nodes[office]["label"] == "Office" and d.id in graph.nodes[office]["docs"]
@@ -199,19 +200,19 @@ def test_resolution_of_documents_written_for_the_test():
     res = resolve([a, b], units)
     assert res.mentions[("a.txt", 2, 1)] == res.mentions[("b.txt", 1, 0)]
     policy = res.entities[res.mentions[("b.txt", 1, 0)]]
-    assert policy.docs == ["a.txt", "b.txt"] and policy.id == "policy:关于深化课后服务改革的实施意见(试行)"
+    assert policy.docs == ["a.txt", "b.txt"] and policy.id == entity_id(Label.POLICY, "关于深化课后服务改革的实施意见(试行)")
     school = res.entities[res.mentions[("a.txt", 2, 5)]]
     assert school.name == "临川第一中学" and school.aliases == ["临中"] and school.region == "临川区"
     assert res.mentions[("a.txt", 2, 2)] == res.issuer["a.txt"]  # 区教育局 is this 区's 教育体育局
     assert res.entities[res.issuer["a.txt"]].aliases == ["区教育局"]
-    assert (res.mentions[("a.txt", 2, 0)], res.mentions[("a.txt", 2, 7)]) == ("year:2025", "year:2026")
-    assert res.covers == {"a.txt": "region:临川区", "b.txt": "region:宜黄县"}
+    assert (res.mentions[("a.txt", 2, 0)], res.mentions[("a.txt", 2, 7)]) == (year_id(2025), year_id(2026))
+    assert res.covers == {"a.txt": entity_id(Label.REGION, "临川区"), "b.txt": entity_id(Label.REGION, "宜黄县")}
 
     graph = build_graph([a, b], units)
     [(head, tail, edge)] = [e for e in graph.edges(data=True) if e[2]["type"] == "HAS_GOAL"]
     assert (head, graph.nodes[tail]["label"], edge["extractor"]) == (school.id, "Goal", "rules")
     assert graph.nodes[edge["sentence"]]["text"].startswith("临川第一中学")
-    sections = [v for _, v, e in graph.out_edges("doc:a.txt", data=True) if e["type"] == "HAS_SECTION"]
+    sections = [v for _, v, e in graph.out_edges(document_id("a.txt"), data=True) if e["type"] == "HAS_SECTION"]
     assert [graph.nodes[s]["level"] for s in sections] == [0, 1]
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import GOLD, SHARED
 from kg.io.jsonl import JsonlError, read_input_units, read_units, write_units
-from kg.records import RELATION_TYPES, Unit
+from kg.records import Unit
+from kg.schema import RELATION_TYPES
 
 
 def test_relation_table_is_schema_section_3():

@@ -82,15 +82,16 @@ def test_reloading_one_document_replaces_its_facts_and_leaves_the_others(
     # an entity goes only when no other document names it and no other document's relationship touches it
     kept_by_others = {end for key, ends in _ends(seed_graph).items() if old_rels[key][1] != target.id for end in ends}
     expected = {n for n, d in old_nodes.items()
-                if n != f"doc:{target.id}"
-                and not (d["label"] in ("Section", "Sentence", "Goal") and seed_graph.nodes[n].get("doc") == target.id)
+                if not (d["label"] in ("Document", "Section", "Sentence", "Goal")
+                        and seed_graph.nodes[n].get("doc") == target.id)
                 and not (d["docs"] is not None and set(d["docs"]) <= {target.id} and n not in kept_by_others)}
     assert set(nodes) == expected | set(new_nodes)
     for node, data in nodes.items():  # entities keep the other documents and gain the re-loaded one where named
         if data["docs"] is not None:
             before = set(old_nodes.get(node, {}).get("docs") or []) - {target.id}
             assert set(data["docs"]) == before | set(new_nodes.get(node, {}).get("docs") or []), node
-    assert gone and not any(n.startswith(f"goal:{target.id}#p{poorer.para}:") for n in nodes)
+    assert gone and fetch(bolt_server, database, "MATCH (g:Goal {doc: $doc, para: $para}) RETURN count(g) AS n",
+                          doc=target.id, para=poorer.para) == [{"n": 0}]
     entities = {n for n, d in old_nodes.items() if d["docs"] is not None}
     assert entities - set(nodes), "some entity only that paragraph named is gone"
     assert any(target.id in nodes[n]["docs"] and len(nodes[n]["docs"]) > 1 for n in entities & set(nodes)), \

@@ -57,7 +57,7 @@ def test_the_report_tells_what_was_read_extracted_and_skipped(report, seed_graph
     read = table_rows(text, "## What was read")
     assert [row[0] for row in read] == [d.id for d in seed_documents]
     assert [int(row[5]) for row in read] == [len(d.paragraphs) for d in seed_documents]
-    regions = {u[len("doc:"):]: seed_graph.nodes[v]["name"] for u, v, d in seed_graph.edges(data=True)
+    regions = {seed_graph.nodes[u]["doc"]: seed_graph.nodes[v]["name"] for u, v, d in seed_graph.edges(data=True)
                if d["type"] == "COVERS"}
     assert [row[2] for row in read] == [regions[d.id] for d in seed_documents]
     extracted = {row[0]: int(row[1]) for row in table_rows(text, "## What was extracted")}

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SEEDS, kg_extract, run_kg
 from kg.io.jsonl import read_units
-from kg.records import ENTITY_LABELS, RELATION_LABELS
+from kg.schema import GOAL, MENTION_LABELS, RELATION_LABELS
 from kg.io.review import least_confidence
 
 SEED = SEEDS / "004_ee43da8c78f126af.txt"
@@ -50,7 +50,7 @@ def test_doccano_format(extracted, tmp_path):
         assert set(line) == {"text", "label", "doc", "para"}
         assert line["doc"] == SEED.name and line["label"]
         for start, end, label in line["label"]:
-            assert 0 <= start < end <= len(line["text"]) and label in (*ENTITY_LABELS, "GOAL")
+            assert 0 <= start < end <= len(line["text"]) and label in (*MENTION_LABELS, GOAL)
 
 
 def test_label_studio_tasks(extracted, tmp_path):
@@ -70,7 +70,7 @@ def test_label_studio_tasks(extracted, tmp_path):
             value = region["value"]
             assert (region["from_name"], region["to_name"]) == ("label", "text")
             assert value["text"] == text[value["start"]:value["end"]]
-            assert len(value["labels"]) == 1 and value["labels"][0] in (*ENTITY_LABELS, "GOAL")
+            assert len(value["labels"]) == 1 and value["labels"][0] in (*MENTION_LABELS, GOAL)
             assert 0 <= region["score"] <= 1
         for rel in (r for r in prediction["result"] if r["type"] == "relation"):
             relations += 1

@@ -27,12 +27,12 @@ import pandas as pd
 from neo4j import Driver
 
 from kg.io.export import graph_file, read_graph
-from kg.graph.build import ENTITY_LABELS
+from kg.schema import ENTITY_NODE_LABELS, LEXICAL_LABELS, document_id
 from kg.io.neo4j import ENV, Neo4jConfig, connect
 from kg.io.query import CypherQuery, find_query, run_query
 from kg.explore.report import cjk_font, cjk_rc
 from kg.explore.style import PALETTE, relationship_colour, style
-from kg.explore.view import HIDDEN_LABELS, caption
+from kg.explore.view import caption
 
 if TYPE_CHECKING:
     from neo4j_viz import VisualizationGraph
@@ -57,7 +57,7 @@ _INLINE = {
                s.text AS evidence""",
     "goals": """
         MATCH (g:Goal)
-        OPTIONAL MATCH (d:Document {id: 'doc:' + g.doc})
+        OPTIONAL MATCH (d:Document {doc: g.doc})
         OPTIONAL MATCH (d)-[:COVERS]->(r:Region)
         OPTIONAL MATCH (x)-[:HAS_GOAL]->(g)
         WITH g, d, coalesce(r.name, '') AS region, collect(DISTINCT x.name) AS owners
@@ -231,7 +231,7 @@ class FileGraph(Explorer):
 
     def _regions(self, doc: str) -> list[str | None]:
         """The Regions a document covers, [None] for none (OPTIONAL MATCH)."""
-        node = f"doc:{doc}"
+        node = document_id(doc)
         return (self._out(node, "COVERS", "Region") if node in self.graph else []) or [None]
 
     # --- the questions --------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class FileGraph(Explorer):
         rows = []
         for node, d in self._nodes("Document"):
             years = sorted(self.graph.nodes[y]["value"] for y in self._out(node, "FOR_YEAR", "Year"))
-            for r in self._regions(node[len("doc:"):]):
+            for r in self._regions(d["doc"]):
                 if region not in (self._name(r) or ""):
                     continue
                 for office in self._out(node, "ISSUED_BY", "Office") or [None]:
@@ -262,7 +262,7 @@ class FileGraph(Explorer):
 
     def _entities_most_documents(self, limit: int = 25) -> list[dict]:
         docs, mentions = defaultdict(set), Counter()
-        for _, entity, d in self._mentions(*ENTITY_LABELS):
+        for _, entity, d in self._mentions(*ENTITY_NODE_LABELS):
             key = (self.label[entity], self._name(entity))
             docs[key].add(d.get("doc"))
             mentions[key] += 1
@@ -289,7 +289,7 @@ class FileGraph(Explorer):
         regions, documents, mentions = defaultdict(set), defaultdict(set), Counter()
         for sentence, policy, _ in self._mentions("Policy"):
             doc = self.graph.nodes[sentence].get("doc")
-            if f"doc:{doc}" not in self.graph:
+            if document_id(doc) not in self.graph:
                 continue
             name = self._name(policy)
             documents[name].add(doc)
@@ -320,7 +320,7 @@ class FileGraph(Explorer):
                 continue
             owners = sorted({self._name(u) for u, _, d in self.graph.in_edges(node, data=True)
                              if d.get("type") == "HAS_GOAL"}, key=str)
-            doc = f"doc:{g.get('doc')}"
+            doc = document_id(g.get("doc"))
             for r in self._regions(g.get("doc", "")):
                 if region in (self._name(r) or ""):
                     rows.append({"region": self._name(r) or "", "document": self._name(doc) if doc in self.graph
@@ -333,7 +333,7 @@ class FileGraph(Explorer):
         rows = []
         for head, tail, d in self.graph.edges(data=True):
             h, t = self.graph.nodes[head], self.graph.nodes[tail]
-            if h.get("label") in HIDDEN_LABELS or t.get("label") in HIDDEN_LABELS:
+            if h.get("label") in LEXICAL_LABELS or t.get("label") in LEXICAL_LABELS:
                 continue
             if not (_matches(h, name) or _matches(t, name)):
                 continue

@@ -21,9 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from kg.graph.build import ENTITY_LABELS, FACT_TYPES, summary
+from kg.graph.build import summary
 from kg.ingest.read import Skipped
 from kg.records import Document
+from kg.schema import ENTITY_NODE_LABELS, FACT_TYPES, document_id
 from kg.explore.style import PALETTE, relationship_colour, style
 
 CHARTS_DIR = "charts"
@@ -106,7 +107,7 @@ def _stacked(ax, categories: list[str], stacks: dict[str, list[int]], colours: d
 
 def _document_region(graph: nx.MultiDiGraph, doc: Document) -> str:
     """The region the graph says the document covers (resolved name), else the metadata's, else ''."""
-    node = f"doc:{doc.id}"
+    node = document_id(doc.id)
     covered = [graph.nodes[v].get("name", "") for _, v, d in graph.out_edges(node, data=True)
                if d.get("type") == "COVERS"] if node in graph else []
     return covered[0] if covered else doc.region or ""
@@ -169,7 +170,7 @@ def _extracted_section(graph, out_dir) -> list[str]:
 
 
 def _goals_section(graph, out_dir, labels) -> list[str]:
-    region_of = {u[len("doc:"):]: graph.nodes[v].get("name", "") for u, v, d in graph.edges(data=True)
+    region_of = {graph.nodes[u]["doc"]: graph.nodes[v].get("name", "") for u, v, d in graph.edges(data=True)
                  if d.get("type") == "COVERS"}
     goals = [d for _, d in graph.nodes(data=True) if d.get("label") == "Goal"]
     lines = ["## Goals by year and region", "", f"{len(goals)} goal(s), "
@@ -210,7 +211,7 @@ def most_connected(graph: nx.MultiDiGraph, limit: int = TOP_ENTITIES) -> list[di
     then by the documents that mention them."""
     rows = []
     for node, d in graph.nodes(data=True):
-        if d.get("label") not in ENTITY_LABELS:
+        if d.get("label") not in ENTITY_NODE_LABELS:
             continue
         facts = [e for e in (*graph.in_edges(node, data=True), *graph.out_edges(node, data=True))
                  if e[2].get("type") in FACT_TYPES]
@@ -233,7 +234,7 @@ def _connected_section(graph, out_dir, labels) -> list[str]:
     ax.set_xlabel(f"relationships ({', '.join(FACT_TYPES)})")
     ax.set_title("Most connected entities")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(handles=[Patch(color=style(lab).color, label=lab) for lab in ENTITY_LABELS
+    ax.legend(handles=[Patch(color=style(lab).color, label=lab) for lab in ENTITY_NODE_LABELS
                        if any(r["label"] == lab for r in top)], fontsize=8, loc="lower right")
     lines += [f"![most connected entities]({_save(fig, out_dir, 'connected.png')})", ""]
     lines += labels.legend("E")

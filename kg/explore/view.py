@@ -26,8 +26,8 @@ from typing import Any
 import networkx as nx
 
 from kg.explore.style import PALETTE, relationship_colour, style
+from kg.schema import LEXICAL_LABELS, Label, document_id
 
-HIDDEN_LABELS = ("Section", "Sentence")  # the lexical layer below Document: evidence, not drawn
 DOC_MENTIONS = "MENTIONED"  # the folded Sentence -MENTIONS-> entity links, drawn Document -> entity
 CAPTION_CHARS = 14  # longer names (goals, policy titles) are cut in the drawing, whole in the panel
 MENTIONED_COLOUR = "#C8CCD4"
@@ -35,7 +35,7 @@ MENTIONED_COLOUR = "#C8CCD4"
 
 def drawable_nodes(graph: nx.MultiDiGraph, lexical: bool = False) -> list[str]:
     """The nodes graph.html draws: all but Section/Sentence unless `lexical`."""
-    return [n for n, d in graph.nodes(data=True) if lexical or d.get("label") not in HIDDEN_LABELS]
+    return [n for n, d in graph.nodes(data=True) if lexical or d.get("label") not in LEXICAL_LABELS]
 
 
 def caption(name: str, limit: int = CAPTION_CHARS) -> str:
@@ -66,7 +66,7 @@ def view_data(graph: nx.MultiDiGraph, lexical: bool = False) -> dict[str, Any]:
             sid = sentence(head)
             if sid:
                 mentioned_by[tail].append(sid)
-                doc_node = f"doc:{d.get('doc', graph.nodes[head].get('doc'))}"
+                doc_node = document_id(d.get("doc", graph.nodes[head].get("doc")))
                 if doc_node in drawn:
                     mentions[(doc_node, tail)].append(sid)
             continue
@@ -87,7 +87,10 @@ def view_data(graph: nx.MultiDiGraph, lexical: bool = False) -> dict[str, Any]:
     labels = [{"label": label, "color": style(label).color, "border": style(label).border, "count": counts[label]}
               for label in order]
     types = Counter(e["type"] for e in edges) + Counter(f["type"] for f in folded)
-    return {"nodes": nodes, "edges": edges, "mentions": folded, "sentences": sentences, "labels": labels,
+    documents = {d["doc"]: str(d.get("name", d["doc"])) for _, d in graph.nodes(data=True)
+                 if d.get("label") == Label.DOCUMENT}
+    return {"nodes": nodes, "edges": edges, "mentions": folded, "sentences": sentences, "documents": documents,
+            "labels": labels,
             "types": [{"type": t, "count": n,
                        "color": MENTIONED_COLOUR if t == DOC_MENTIONS else relationship_colour(t)}
                       for t, n in sorted(types.items())]}

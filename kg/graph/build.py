@@ -17,18 +17,14 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import networkx as nx
 
-from kg.records import RELATION_LABELS, RELATION_TYPES, Document, Relation, Unit
 from kg.graph.resolve import Resolution, resolve
-
-# The graph model (SCHEMA section 5): node labels and relationship types.
-ENTITY_LABELS = ("School", "Office", "Program", "Policy", "Region")
-NODE_LABELS = ("Document", "Section", "Sentence", *ENTITY_LABELS, "Year", "Goal")
-FACT_TYPES = (*RELATION_LABELS, "ISSUED_BY", "COVERS")  # what the documents say, beside the lexical layer
-REL_TYPES = (*FACT_TYPES, "FOR_YEAR", "HAS_SECTION", "HAS_SENTENCE", "MENTIONS")
+from kg.records import Document, Relation, Unit
+from kg.schema import GOAL, RELATION_TYPES, Label, RelationType, document_id, goal_id, section_id, year_id
 
 
 @dataclass(frozen=True)
@@ -39,11 +35,8 @@ class _Sent:
 
 
 def _props(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def goal_id(doc: str, para: int, start: int, end: int) -> str:
-    return f"goal:{doc}#p{para}:{start}-{end}"
+    """Properties as stored: None left out, enum members as their plain strings (GraphML takes no subclass)."""
+    return {k: str(v) if isinstance(v, StrEnum) else v for k, v in values.items() if v is not None}
 
 
 class _Builder:
@@ -56,47 +49,47 @@ class _Builder:
         self.sentences: dict[tuple[str, int], list[_Sent]] = defaultdict(list)
         self.skipped: Counter = Counter()
 
-    def edge(self, head: str, tail: str, type_: str, key: str, **props: Any) -> None:
+    def node(self, node: str, label: Label, **props: Any) -> None:
+        self.g.add_node(node, **_props(label=label, **props))
+
+    def edge(self, head: str, tail: str, type_: RelationType, key: str, **props: Any) -> None:
         if self.g.has_edge(head, tail, key):
             return
         self.g.add_edge(head, tail, key)
-        self.g.edges[head, tail, key].update(type=type_, key=key, **_props(**props))
+        self.g.edges[head, tail, key].update(_props(type=type_, key=key, **props))
 
     def year(self, value: int) -> str:
-        node = f"year:{value}"
+        node = year_id(value)
         if node not in self.g:
-            self.g.add_node(node, label="Year", value=value, name=str(value))
+            self.node(node, Label.YEAR, value=value, name=str(value))
         return node
 
     # --- lexical layer -------------------------------------------------------
     def lexical(self, doc: Document) -> None:
-        doc_node = f"doc:{doc.id}"
+        doc_node = document_id(doc.id)
         region = self.res.entities[self.res.covers[doc.id]].name if doc.id in self.res.covers else doc.region
-        self.g.add_node(doc_node, label="Document", **_props(
-            name=doc.title or doc.id, title=doc.title, office=doc.office, region=region, year=doc.year,
-            published=doc.published, kind=doc.kind, path=doc.path))
-        sections = {s.id: s for s in doc.sections}
+        self.node(doc_node, Label.DOCUMENT, doc=doc.id, name=doc.title or doc.id, title=doc.title, office=doc.office,
+                  region=region, year=doc.year, published=doc.published, kind=doc.kind, path=doc.path)
+        sections = {s.id for s in doc.sections}
         for s in doc.sections:
-            node = f"sec:{s.id}"
-            self.g.add_node(node, label="Section", doc=doc.id, title=s.title, level=s.level, marker=s.marker,
-                            para=s.para)
-            parent = f"sec:{s.parent}" if s.parent in sections else doc_node
-            self.edge(parent, node, "HAS_SECTION", f"HAS_SECTION:{parent}>{node}", doc=doc.id)
+            self.node(s.id, Label.SECTION, doc=doc.id, title=s.title, level=s.level, marker=s.marker, para=s.para)
+            parent = s.parent if s.parent in sections else doc_node
+            self.edge(parent, s.id, RelationType.HAS_SECTION, f"HAS_SECTION:{parent}>{s.id}", doc=doc.id)
         texts = {p.para: p.text for p in doc.paragraphs}
         for s in doc.sentences:
-            node = f"sent:{s.id}"
-            self.g.add_node(node, label="Sentence", doc=doc.id, para=s.para, start=s.start, end=s.end,
-                            text=texts[s.para][s.start:s.end])
-            section = f"sec:{s.section}" if s.section in sections else self.front_matter(doc)
-            self.edge(section, node, "HAS_SENTENCE", f"HAS_SENTENCE:{section}>{node}", doc=doc.id)
-            self.sentences[(doc.id, s.para)].append(_Sent(node, s.start, s.end))
+            self.node(s.id, Label.SENTENCE, doc=doc.id, para=s.para, start=s.start, end=s.end,
+                      text=texts[s.para][s.start:s.end])
+            section = s.section if s.section in sections else self.front_matter(doc)
+            self.edge(section, s.id, RelationType.HAS_SENTENCE, f"HAS_SENTENCE:{section}>{s.id}", doc=doc.id)
+            self.sentences[(doc.id, s.para)].append(_Sent(s.id, s.start, s.end))
 
     def front_matter(self, doc: Document) -> str:
         """The level-0 section for sentences outside every heading, made when a Document lacks it."""
-        node = f"sec:{doc.id}#0"
+        node = section_id(doc.id, 0)
         if node not in self.g:
-            self.g.add_node(node, label="Section", doc=doc.id, title=doc.title or "", level=0, marker="", para=0)
-            self.edge(f"doc:{doc.id}", node, "HAS_SECTION", f"HAS_SECTION:doc:{doc.id}>{node}", doc=doc.id)
+            self.node(node, Label.SECTION, doc=doc.id, title=doc.title or "", level=0, marker="", para=0)
+            doc_node = document_id(doc.id)
+            self.edge(doc_node, node, RelationType.HAS_SECTION, f"HAS_SECTION:{doc_node}>{node}", doc=doc.id)
         return node
 
     def sentence_at(self, doc: str, para: int, offset: int) -> _Sent:
@@ -109,12 +102,10 @@ class _Builder:
     # --- fact layer ----------------------------------------------------------
     def entities(self) -> None:
         for e in self.res.entities.values():
-            if e.label == "Year":
+            if e.label == Label.YEAR:
                 self.year(int(e.name))
                 continue
-            region = e.region if e.label in ("School", "Office") and e.region else None
-            self.g.add_node(e.id, label=e.label, **_props(name=e.name, aliases=list(e.aliases), region=region,
-                                                        docs=list(e.docs)))
+            self.node(e.id, e.label, name=e.name, aliases=list(e.aliases), region=e.region or None, docs=list(e.docs))
 
     def unit(self, unit: Unit) -> None:
         ends: dict[int, tuple[str, str, int, int]] = {}  # SCHEMA id → (node, SCHEMA label, start, end)
@@ -125,15 +116,14 @@ class _Builder:
                 self.mention(unit, node, m.start, m.end, m.confidence)
         for goal in unit.goals:
             node = goal_id(unit.doc, unit.para, goal.start, goal.end)
-            self.g.add_node(node, label="Goal", **_props(
-                name=unit.text[goal.start:goal.end], metric=goal.metric, comparator=goal.comparator,
-                value=goal.value, unit=goal.unit, year=goal.year, status=goal.status, doc=unit.doc,
-                confidence=goal.confidence))
-            ends[goal.id] = (node, "GOAL", goal.start, goal.end)
+            self.node(node, Label.GOAL, name=unit.text[goal.start:goal.end], metric=goal.metric,
+                      comparator=goal.comparator, value=goal.value, unit=goal.unit, year=goal.year, status=goal.status,
+                      doc=unit.doc, para=unit.para, confidence=goal.confidence)
+            ends[goal.id] = (node, GOAL, goal.start, goal.end)
             sent = self.mention(unit, node, goal.start, goal.end, goal.confidence)
             if goal.year is not None:
                 year = self.year(goal.year)
-                self.edge(node, year, "DUE", f"DUE:{node}>{year}:goal-field", doc=unit.doc, para=unit.para,
+                self.edge(node, year, RelationType.DUE, f"DUE:{node}>{year}:goal-field", doc=unit.doc, para=unit.para,
                           sentence=sent.id, start=sent.start, end=sent.end, confidence=goal.confidence,
                           extractor="goal-field")
         # An id given to both an entity and a goal (broken input) cannot say which one a relation means.
@@ -144,7 +134,7 @@ class _Builder:
 
     def mention(self, unit: Unit, node: str, start: int, end: int, confidence: float) -> _Sent:
         sent = self.sentence_at(unit.doc, unit.para, start)
-        self.edge(sent.id, node, "MENTIONS", f"MENTIONS:{sent.id}:{start}-{end}>{node}", doc=unit.doc,
+        self.edge(sent.id, node, RelationType.MENTIONS, f"MENTIONS:{sent.id}:{start}-{end}>{node}", doc=unit.doc,
                   para=unit.para, sentence=sent.id, start=start, end=end, confidence=confidence,
                   extractor=self.extractor)
         return sent
@@ -170,18 +160,18 @@ class _Builder:
                   confidence=rel.confidence, extractor=self.extractor)
 
     def document_facts(self, doc: Document) -> None:
-        doc_node = f"doc:{doc.id}"
+        doc_node = document_id(doc.id)
         meta = {"doc": doc.id, "confidence": 1.0, "extractor": "metadata"}
         if doc.id in self.res.issuer:
             office = self.res.issuer[doc.id]
-            self.edge(doc_node, office, "ISSUED_BY", f"ISSUED_BY:{doc_node}>{office}", **meta)
+            self.edge(doc_node, office, RelationType.ISSUED_BY, f"ISSUED_BY:{doc_node}>{office}", **meta)
         if doc.id in self.res.covers:
             region = self.res.covers[doc.id]
-            self.edge(doc_node, region, "COVERS", f"COVERS:{doc_node}>{region}", **meta)
+            self.edge(doc_node, region, RelationType.COVERS, f"COVERS:{doc_node}>{region}", **meta)
         if doc.year is not None:
             for value in range(doc.year, max(doc.year, doc.year_end or doc.year) + 1):
                 year = self.year(value)
-                self.edge(doc_node, year, "FOR_YEAR", f"FOR_YEAR:{doc_node}>{year}", **meta)
+                self.edge(doc_node, year, RelationType.FOR_YEAR, f"FOR_YEAR:{doc_node}>{year}", **meta)
 
     def build(self) -> nx.MultiDiGraph:
         for doc in self.documents:

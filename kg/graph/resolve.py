@@ -30,15 +30,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from kg.records import Document, Unit
+from kg.schema import NODE_LABEL_OF_MENTION, Label, MentionLabel, entity_id, parse_entity_id, year_id
 from kg.zh.lexicon import SCHOOL_HEADS
 from kg.zh.numbers import parse_year
-from kg.records import Document, Unit
-
-# Mention label → node label of the graph model.
-NODE_LABELS = {"SCHOOL": "School", "OFFICE": "Office", "PROGRAM": "Program", "POLICY": "Policy",
-               "REGION": "Region", "DATE": "Year"}
-ID_PREFIX = {"School": "school", "Office": "office", "Program": "program", "Policy": "policy",
-             "Region": "region", "Year": "year"}
 REGION_LEVELS = "省市区县"
 # Bodies of the central government: one node whichever local document names them.
 NATIONAL_OFFICES = frozenset({"党中央", "中共中央", "国务院", "教育部"})
@@ -74,7 +69,7 @@ class Entity:
     """One node of the entity layer; `region` is set for School and Office only."""
 
     id: str
-    label: str  # School, Office, Program, Policy, Region or Year
+    label: Label  # an entity node label, or Year
     name: str
     aliases: list[str] = field(default_factory=list)
     region: str = ""
@@ -194,14 +189,14 @@ class _Resolver:
             if doc is None:
                 raise ValueError(f"{unit.doc} paragraph {unit.para}: no such document among the inputs")
             for m in unit.entities:
-                if m.label not in NODE_LABELS:
+                if m.label not in NODE_LABEL_OF_MENTION:
                     raise ValueError(f"{unit.doc} paragraph {unit.para}: mention {m.id} has unknown label {m.label!r}")
                 if not 0 <= m.start < m.end <= len(unit.text):
                     raise ValueError(f"{unit.doc} paragraph {unit.para}: mention {m.id} offsets "
                                      f"{m.start}-{m.end} outside the text ({len(unit.text)} characters)")
                 surface = unit.text[m.start:m.end]
                 ref = (unit.doc, unit.para, m.id)
-                if m.label == "DATE":
+                if m.label == MentionLabel.DATE:
                     self.dates.append((ref, surface, para_year.get((unit.doc, unit.para)) or doc.year))
                     continue
                 norm = normalise(surface)
@@ -212,18 +207,17 @@ class _Resolver:
                 self.mention_local[ref] = local
 
     def key(self, label: str, norm: str, doc: str) -> str:
-        node_label = NODE_LABELS[label]
-        prefix = ID_PREFIX[node_label]
-        if node_label == "Region":
-            return f"{prefix}:{self.regions.canonical(norm, doc)}"
-        if node_label not in ("School", "Office"):
-            return f"{prefix}:{norm}"
-        if node_label == "Office" and norm in NATIONAL_OFFICES:
-            return f"{prefix}:|{norm}"
+        node_label = NODE_LABEL_OF_MENTION[label]
+        if node_label == Label.REGION:
+            return entity_id(node_label, self.regions.canonical(norm, doc))
+        if node_label not in (Label.SCHOOL, Label.OFFICE):
+            return entity_id(node_label, norm)
+        if node_label == Label.OFFICE and norm in NATIONAL_OFFICES:
+            return entity_id(node_label, norm, region="")
         region, rest, level = self.regions.split_prefix(norm, doc)
         region = region if region is not None else self.doc_region[doc]
         region_level = region[-1:] if _is_full_region(region) else ""
-        if node_label == "School":
+        if node_label == Label.SCHOOL:
             if region_level and rest.startswith(region_level) and len(rest) >= 3:
                 rest = rest[1:]  # 区职教中心 = 职教中心 of the 区
         else:
@@ -231,7 +225,7 @@ class _Resolver:
                 rest = level + rest  # 海门区教育体育局 → 区教育体育局, as 区教育局 is written locally
             if rest.endswith("部门") and len(rest) >= 4:
                 rest = rest[:-2]  # 人社部门 = 人社
-        return f"{prefix}:{region}|{rest}"
+        return entity_id(node_label, rest, region)
 
     def _bureau_link(self, norm: str, doc: Document) -> str | None:
         """区/市/县教育局 in a document of that level is the document's issuing office."""
@@ -263,7 +257,7 @@ class _Resolver:
                 links.add_edge(meta, ("key", issuer[doc.id]))
                 direct.add(meta)
             if doc.region:
-                covers[doc.id] = f"region:{self.doc_region[doc.id]}"
+                covers[doc.id] = entity_id(Label.REGION, self.doc_region[doc.id])
                 links.add_edge(("meta", doc.id, "region", display(doc.region)), ("key", covers[doc.id]))
 
         entities: dict[str, Entity] = {}
@@ -281,7 +275,7 @@ class _Resolver:
             if year is None:
                 unresolved.append(ref)
                 continue
-            entity = entities.setdefault(f"year:{year}", Entity(f"year:{year}", "Year", str(year)))
+            entity = entities.setdefault(year_id(year), Entity(year_id(year), Label.YEAR, str(year)))
             if display(surface) != entity.name and display(surface) not in entity.aliases:
                 entity.aliases = sorted([*entity.aliases, display(surface)])
             if ref[0] not in entity.docs:
@@ -290,8 +284,7 @@ class _Resolver:
         return Resolution(entities, mentions, issuer, covers, unresolved)
 
     def _entity(self, key: str, component: set, direct: set) -> Entity:
-        prefix, _, rest = key.partition(":")
-        label = next(lab for lab, p in ID_PREFIX.items() if p == prefix)
+        label, key_name, region = parse_entity_id(key)
         forms: Counter = Counter()
         own: Counter = Counter()  # forms of mentions that name the key itself, not abbreviations
         for node in component:
@@ -303,13 +296,12 @@ class _Resolver:
                 forms[node[3]] += 1
                 if node in direct:
                     own[node[3]] += 1
-        if label == "Region":
-            name = rest
+        if label == Label.REGION:
+            name = key_name
         else:
             name = max(own or forms, key=lambda f: ((own or forms)[f], len(f), f))
-        region = rest.partition("|")[0] if label in ("School", "Office") else ""
         docs = sorted({n[1] for n in component if n[0] in ("local", "meta")})
-        return Entity(key, label, name, sorted(set(forms) - {name}), region, docs)
+        return Entity(key, label, name, sorted(set(forms) - {name}), region or "", docs)
 
 
 def resolve(documents: Iterable[Document], units: Iterable[Unit]) -> Resolution:

@@ -5,7 +5,7 @@ levels 1–5.  A heading starts a line or follows a sentence end inside a
 paragraph (…发展。一是聚力…; some sites run a whole document into one line),
 so sections carry character offsets inside their paragraph.
 
-Section ids are "<doc>#<n>": n = 0 is the front matter (the title and website
+Section ids are kg.schema.section_id(doc, n): n = 0 is the front matter (the title and website
 lines before the first heading; created only when there are such lines), the
 headings are numbered 1, 2, … in reading order.  A heading's parent is the
 nearest heading above it with a smaller level; top-level headings (and the
@@ -17,6 +17,7 @@ import re
 from typing import NamedTuple
 
 from kg.records import Document, Section, Sentence
+from kg.schema import section_id, sentence_id
 
 _SENT_END = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』)]*|$)")
 
@@ -95,14 +96,14 @@ def apply_structure(document: Document) -> None:
         marks: list[tuple[int, Section]] = []  # (offset, section) from which each section holds here
         if not heads or text[:heads[0].start].strip():
             if not open_ and front is None:
-                front = Section(f"{document.id}#0", document.id, para, 0, 0, 0, "", document.title or "")
+                front = Section(section_id(document.id, 0), document.id, para, 0, 0, 0, "", document.title or "")
                 sections.append(front)
             marks.append((0, open_[-1] if open_ else front))
         for head in heads:
             while open_ and open_[-1].level >= head.level:
                 open_.pop()
             headings += 1
-            section = Section(f"{document.id}#{headings}", document.id, para, head.start, head.end, head.level,
+            section = Section(section_id(document.id, headings), document.id, para, head.start, head.end, head.level,
                               head.marker, head.title, open_[-1].id if open_ else None)
             sections.append(section)
             open_.append(section)
@@ -113,7 +114,7 @@ def apply_structure(document: Document) -> None:
         for n, (start, end) in enumerate(split_sentences(text)):
             first = end - len(text[start:end].lstrip())
             section = [s for offset, s in marks if offset <= first][-1]
-            document.sentences.append(Sentence(f"{document.id}#p{para}s{n}", document.id, para, start, end,
+            document.sentences.append(Sentence(sentence_id(document.id, para, n), document.id, para, start, end,
                                                section.id))
     document.sections = sections
 

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Literal, overload
 
 from kg.files import write_atomic
-from kg.records import COMPARATORS, ENTITY_LABELS, GOAL_STATUSES, RELATION_TYPES, Unit
+from kg.records import Unit
+from kg.schema import COMPARATORS, GOAL, GOAL_STATUSES, MENTION_LABELS, RELATION_TYPES
 
 
 class JsonlError(ValueError):
@@ -104,7 +105,7 @@ def _unit(obj: Any) -> Unit:
     for i, ent in enumerate(_layer(obj, "entities")):
         where = f"entities[{i}]: "
         _span(ent, where, text)
-        _one_of(_get(ent, "label", "string", where), ENTITY_LABELS, "label", where)
+        _one_of(_get(ent, "label", "string", where), MENTION_LABELS, "label", where)
         _confidence(ent, where)
         claim(ent, where, ent["label"])
         spans.append((ent["start"], ent["end"], i))
@@ -126,7 +127,7 @@ def _unit(obj: Any) -> Unit:
         _get(goal, "year", "integer", where, null=True)
         _one_of(_get(goal, "status", "string", where), GOAL_STATUSES, "status", where)
         _confidence(goal, where)
-        claim(goal, where, "GOAL")
+        claim(goal, where, GOAL)
 
     for i, rel in enumerate(_layer(obj, "relations")):
         label = _get(rel, "label", "string", f"relations[{i}]: ")

@@ -24,15 +24,14 @@ import networkx as nx
 from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
-from kg.graph.build import ENTITY_LABELS, NODE_LABELS, REL_TYPES
 from kg.progress import progress_bar
+from kg.schema import ENTITY_NODE_LABELS, NODE_LABELS, REL_TYPES, Label
 
-# Nodes that belong to one document (they carry `doc`) and go when it is re-loaded; Document is found by id.
-DOC_LABELS = ("Section", "Sentence", "Goal")
-# Entity nodes (ENTITY_LABELS) are shared between documents: `docs` and `aliases` accumulate instead of
+# Nodes that belong to one document (they carry `doc`) and go when it is re-loaded, the Document last.
+DOC_LABELS = (Label.SECTION, Label.SENTENCE, Label.GOAL, Label.DOCUMENT)
+# Entity nodes (ENTITY_NODE_LABELS) are shared between documents: `docs` and `aliases` accumulate instead of
 # being overwritten.
 UNION_KEYS = ("docs", "aliases")
-DOCUMENT_PREFIX = "doc:"
 
 
 class LoadError(RuntimeError):
@@ -113,7 +112,7 @@ def _node_rows(graph: nx.MultiDiGraph) -> dict[str, list[dict]]:
         props = {k: v for k, v in data.items() if k not in ("label", "id")}
         _check_props(props, f"node {node_id!r}")
         row: dict[str, Any] = {"id": str(node_id)}
-        if label in ENTITY_LABELS:
+        if label in ENTITY_NODE_LABELS:
             for key in UNION_KEYS:
                 row[key] = props.pop(key, [])
         row["props"] = props
@@ -139,8 +138,7 @@ def _edge_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict]]
 
 def graph_documents(graph: nx.MultiDiGraph) -> list[str]:
     """The document ids a graph carries facts of: its Document nodes and every `doc` property."""
-    docs = {str(n)[len(DOCUMENT_PREFIX):] for n, d in graph.nodes(data=True) if d.get("label") == "Document"}
-    docs |= {d["doc"] for _, d in graph.nodes(data=True) if isinstance(d.get("doc"), str)}
+    docs = {d["doc"] for _, d in graph.nodes(data=True) if isinstance(d.get("doc"), str)}
     docs |= {d["doc"] for *_, d in graph.edges(data=True) if isinstance(d.get("doc"), str)}
     return sorted(docs)
 
@@ -157,7 +155,7 @@ def schema_statements() -> list[str]:
 def _node_statement(label: str) -> str:
     assert label in NODE_LABELS
     union = "".join(f", n.{k} = coalesce(n.{k}, []) + [x IN row.{k} WHERE NOT x IN coalesce(n.{k}, [])]"
-                    for k in UNION_KEYS) if label in ENTITY_LABELS else ""
+                    for k in UNION_KEYS) if label in ENTITY_NODE_LABELS else ""
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props{union}"
 
 
@@ -172,8 +170,6 @@ def _delete_statements() -> list[tuple[str, str]]:
     The lexical nodes go first (DETACH takes their relationships along), then what is left between entities."""
     stmts = [(f"delete {label}", f"MATCH (n:{label}) WHERE n.doc IN $docs WITH n LIMIT $limit DETACH DELETE n "
                                   f"RETURN count(*) AS deleted") for label in DOC_LABELS]
-    stmts.append(("delete Document", "MATCH (n:Document) WHERE n.id IN $ids WITH n LIMIT $limit DETACH DELETE n "
-                                     "RETURN count(*) AS deleted"))
     stmts += [(f"delete {t}", f"MATCH ()-[r:{t}]->() WHERE r.doc IN $docs WITH r LIMIT $limit DELETE r "
                              f"RETURN count(*) AS deleted") for t in REL_TYPES]
     return stmts
@@ -181,14 +177,14 @@ def _delete_statements() -> list[tuple[str, str]]:
 
 def _entity_release_statement(label: str) -> str:
     """Take the re-loaded documents out of the entities' `docs` (the load puts back the ones still mentioned)."""
-    assert label in ENTITY_LABELS
+    assert label in ENTITY_NODE_LABELS
     return (f"MATCH (n:{label}) WHERE any(d IN n.docs WHERE d IN $docs) "
             f"SET n.docs = [d IN n.docs WHERE NOT d IN $docs]")
 
 
 def _entity_prune_statement(label: str) -> str:
     """After the load: remove entities that no document mentions and no relationship touches any more."""
-    assert label in ENTITY_LABELS
+    assert label in ENTITY_NODE_LABELS
     return f"MATCH (n:{label}) WHERE size(n.docs) = 0 AND NOT EXISTS {{ (n)--() }} DETACH DELETE n"
 
 
@@ -213,10 +209,10 @@ def _plan(graph: nx.MultiDiGraph, batch_size: int) -> tuple[list[str], list[Step
         steps.extend(step for step, _, _ in transaction)
         transactions.append(transaction)
 
-    scope = {"docs": docs, "ids": [DOCUMENT_PREFIX + d for d in docs], "limit": batch_size}
+    scope = {"docs": docs, "limit": batch_size}
     if docs:
         maintenance(_delete_statements(), scope)
-        maintenance([(f"release {label}", _entity_release_statement(label)) for label in ENTITY_LABELS], scope)
+        maintenance([(f"release {label}", _entity_release_statement(label)) for label in ENTITY_NODE_LABELS], scope)
     writes = [(f"nodes {label}", _node_statement(label), rows) for label, rows in node_rows.items()]
     writes += [(f"{t} ({h})->({tl})", _edge_statement(t, h, tl), rows) for (t, h, tl), rows in edge_rows.items()]
     current: Transaction = []
@@ -237,7 +233,7 @@ def _plan(graph: nx.MultiDiGraph, batch_size: int) -> tuple[list[str], list[Step
     if current:
         transactions.append(current)
     if docs:
-        maintenance([(f"prune {label}", _entity_prune_statement(label)) for label in ENTITY_LABELS], {})
+        maintenance([(f"prune {label}", _entity_prune_statement(label)) for label in ENTITY_NODE_LABELS], {})
     return docs, steps, transactions
 
 

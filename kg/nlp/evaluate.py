@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from spacy.scorer import PRFScore
 
-from kg.records import ENTITY_LABELS, RELATION_LABELS, Goal, Unit
+from kg.records import Goal, Unit
+from kg.schema import MENTION_LABELS, RELATION_LABELS
 
 GOAL_IOU = 0.5
 GOAL_FIELDS = ("metric", "comparator", "value", "unit", "year", "status")
@@ -100,7 +101,7 @@ class Report:
     def to_dict(self, by_doc: bool = True) -> dict:
         out = {
             "units": {"gold": self.units, "missing": self.missing, "ignored": len(self.ignored)},
-            "entities": _layer_dict(self.entities, ENTITY_LABELS),
+            "entities": _layer_dict(self.entities, MENTION_LABELS),
             "goals": {"overall": _prf(self.goals.overall),
                       "fields": {name: {"accuracy": acc.value, "correct": acc.correct, "total": acc.total}
                                  for name, acc in self.goals.fields.items()}},
@@ -281,7 +282,7 @@ def render(report: Report, console: Console | None = None, *, by_doc: bool = Fal
             cells.append(_fmt(macro.get(layer if label is None else f"{layer}/{label}")))
         table.add_row(*cells)
 
-    for layer, scores, order in (("entities", report.entities, ENTITY_LABELS),
+    for layer, scores, order in (("entities", report.entities, MENTION_LABELS),
                                  ("relations", report.relations, RELATION_LABELS)):
         row(layer, None, scores.overall)
         for label in order:

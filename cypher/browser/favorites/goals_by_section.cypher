@@ -4,7 +4,7 @@
 :param document => "";
 :param limit => 20;
 MATCH (sec:Section)-[:HAS_SENTENCE]->(:Sentence)-[:MENTIONS]->(g:Goal)
-MATCH (d:Document {id: 'doc:' + sec.doc})
+MATCH (d:Document {doc: sec.doc})
 WHERE d.name CONTAINS $document
 RETURN d.name AS document, sec.marker + sec.title AS section, sec.level AS level, count(DISTINCT g) AS goals,
        sum(CASE g.status WHEN 'achieved' THEN 1 ELSE 0 END) AS achieved

@@ -4,7 +4,7 @@
 // Goals are tied to a region through their document: (:Document)-[:COVERS]->(:Region).
 MATCH (g:Goal)
 WHERE g.year = $year
-OPTIONAL MATCH (:Document {id: 'doc:' + g.doc})-[:COVERS]->(r:Region)
+OPTIONAL MATCH (:Document {doc: g.doc})-[:COVERS]->(r:Region)
 RETURN coalesce(r.name, '') AS region,
        count(g) AS goals,
        sum(CASE g.status WHEN 'achieved' THEN 1 ELSE 0 END) AS achieved,

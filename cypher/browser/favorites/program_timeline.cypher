@@ -12,7 +12,7 @@ CALL {
   UNION
   MATCH (s:Sentence)-[:MENTIONS]->(p:Program)
   WHERE p.name CONTAINS $program
-  MATCH (d:Document {id: 'doc:' + s.doc})
+  MATCH (d:Document {doc: s.doc})
   RETURN p.name AS programme, d.year AS year, 'mentioned' AS event, s.doc AS doc
 }
 RETURN programme, year, event, doc

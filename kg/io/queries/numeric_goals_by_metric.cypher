@@ -2,7 +2,7 @@
 // Param: metric = "率"  part of the metric's wording (e.g. a rate, 率, or a head count, 人数)
 MATCH (g:Goal)
 WHERE g.value IS NOT NULL AND g.metric CONTAINS $metric
-OPTIONAL MATCH (:Document {id: 'doc:' + g.doc})-[:COVERS]->(r:Region)
+OPTIONAL MATCH (:Document {doc: g.doc})-[:COVERS]->(r:Region)
 RETURN g.metric AS metric, coalesce(r.name, '') AS region, g.year AS year, g.status AS status,
        g.comparator AS comparator, g.value AS value, g.unit AS unit
 ORDER BY unit, value DESC, metric, region

@@ -2,7 +2,7 @@
 // Param: limit = 20  how many policies to list
 // A citation is a mention of the policy in a sentence; its region is the one the document covers.
 MATCH (s:Sentence)-[:MENTIONS]->(p:Policy)
-MATCH (d:Document {id: 'doc:' + s.doc})
+MATCH (d:Document {doc: s.doc})
 OPTIONAL MATCH (d)-[:COVERS]->(r:Region)
 RETURN p.name AS policy, count(DISTINCT r) AS regions, count(DISTINCT d) AS documents,
        count(s) AS mentions, collect(DISTINCT r.name) AS region_names

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import GOALS_KEY, SpanRelation, doc_text, span_key
-from kg.records import RELATION_TYPES
+from kg.schema import RELATION_TYPES
 
 # The kinds of rule, weakest first: where two rules label one pair, the stronger one's label
 # wins.  A cue word or adjacency; a clause subject or framing date; the nearest programme.
