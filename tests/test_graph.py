@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from kg.io.export import export, read_graph
-from kg.graph.build import build_graph, summary
+from kg.graph.build import GOAL_FIELD, build_graph, summary
 from kg.ingest.documents import document_from_lines
 from kg.records import Goal, Mention, Relation, Unit
 from kg.schema import RELATION_LABELS, Label, document_id, entity_id, year_id
@@ -81,16 +81,17 @@ def test_relations_are_the_gold_relations_on_resolved_entities(seeds):
     documents, units, graph = seeds
     resolution = resolve(documents, units)
     assert resolution.unresolved == []  # every gold DATE places something in a year
-    # One gold line gives ids 100-112 to both entities and goals: its relations on those ids are left out.
     gold = Counter(r.label for u in units for r in u.relations)
     edges = Counter(d["type"] for *_, d in graph.edges(data=True) if d.get("extractor") == "gold"
                     and d["type"] in RELATION_LABELS)
-    assert edges == gold  # every gold relation lands on the graph, line 111's included
-    assert graph.graph == {}
-    # Each goal with a year is also due in it (from the goal's field), besides the DUE the gold states.
-    field_due = [(u, v) for u, v, d in graph.edges(data=True) if d.get("extractor") == "goal-field"]
-    assert len(field_due) == sum(g.year is not None for u in units for g in u.goals)
-    assert all(graph.nodes[v]["value"] == graph.nodes[u]["year"] for u, v in field_due)
+    assert edges == gold  # every gold relation lands on the graph (a goal's DUE on the goal's own DUE edge)
+    assert graph.graph == {}  # every gold DUE from a goal names a date of the goal's year
+    # Each goal with a year is due in it once: with the gold DUE's sentence as evidence where there is one.
+    due = [(u, v, d) for u, v, d in graph.edges(data=True) if d["type"] == "DUE" and graph.nodes[u]["label"] == "Goal"]
+    assert len(due) == sum(g.year is not None for u in units for g in u.goals)
+    assert all(graph.nodes[v]["value"] == graph.nodes[u]["year"] for u, v, _ in due)
+    stated = sum(r.label == "DUE" and r.head in {g.id for g in u.goals} for u in units for r in u.relations)
+    assert sum(d["extractor"] == "gold" for *_, d in due) == stated
 
 
 def test_every_relation_edge_holds_its_evidence_sentence(seeds):
@@ -98,7 +99,7 @@ def test_every_relation_edge_holds_its_evidence_sentence(seeds):
     texts = {(u.doc, u.para): u.text for u in units}
     across = 0
     for head, tail, d in graph.edges(data=True):
-        if d["type"] not in RELATION_LABELS or d["extractor"] == "goal-field":
+        if d["type"] not in RELATION_LABELS or d["extractor"] == GOAL_FIELD:
             continue  # a goal's own year need not be written in its sentence
         sentence = graph.nodes[d["sentence"]]
         assert sentence["label"] == "Sentence" and (sentence["doc"], sentence["para"]) == (d["doc"], d["para"])

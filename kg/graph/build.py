@@ -5,7 +5,10 @@ One `networkx.MultiDiGraph` holds two layers joined by MENTIONS edges:
   heading tree, rooted at the front-matter section) -HAS_SENTENCE-> Sentence;
 - the fact layer: resolved entities (kg.graph.resolve), Goal and Year nodes, the five
   SCHEMA relations, and the document facts ISSUED_BY / COVERS / FOR_YEAR taken
-  from the metadata, plus Goal -DUE-> Year from each goal's `year` field.
+  from the metadata.  A goal's `year` is the one source of its Goal -DUE-> Year
+  edge: an extracted DUE from the goal to a date of that year lends the edge its
+  evidence sentence, one to a date of another year is left out (a PROGRAM's DUE
+  is an edge of its own).
 Every edge has a unique string key (also its `key` attribute) and a `type`;
 every extracted edge carries its evidence (doc, para, sentence id, start, end,
 confidence, extractor).  No property is ever None, so the graph loads into
@@ -32,6 +35,13 @@ class _Sent:
     id: str
     start: int
     end: int
+
+
+GOAL_FIELD = "goal-field"  # the extractor of a DUE edge no relation stated: the goal's own year field
+
+
+def _goal_due_key(goal: str, year: str) -> str:
+    return f"DUE:{goal}>{year}"
 
 
 def _props(**values: Any) -> dict[str, Any]:
@@ -121,11 +131,11 @@ class _Builder:
                       doc=unit.doc, para=unit.para, confidence=goal.confidence)
             ends[goal.id] = (node, GOAL, goal.start, goal.end)
             sent = self.mention(unit, node, goal.start, goal.end, goal.confidence)
-            if goal.year is not None:
+            if goal.year is not None:  # the goal's year is the one source of its DUE edge
                 year = self.year(goal.year)
-                self.edge(node, year, RelationType.DUE, f"DUE:{node}>{year}:goal-field", doc=unit.doc, para=unit.para,
+                self.edge(node, year, RelationType.DUE, _goal_due_key(node, year), doc=unit.doc, para=unit.para,
                           sentence=sent.id, start=sent.start, end=sent.end, confidence=goal.confidence,
-                          extractor="goal-field")
+                          extractor=GOAL_FIELD)
         # An id given to both an entity and a goal (broken input) cannot say which one a relation means.
         for ambiguous in {m.id for m in unit.entities} & {g.id for g in unit.goals}:
             del ends[ambiguous]
@@ -155,9 +165,16 @@ class _Builder:
             first, last = sorted((self.sentence_at(unit.doc, unit.para, hs),
                                   self.sentence_at(unit.doc, unit.para, ts)), key=lambda s: s.start)
             sent, start, end = first, first.start, max(last.end, he, te)
-        self.edge(head, tail, rel.label, f"{rel.label}:{unit.doc}#p{unit.para}:{rel.head}>{rel.tail}",
-                  doc=unit.doc, para=unit.para, sentence=sent.id, start=start, end=end,
-                  confidence=rel.confidence, extractor=self.extractor)
+        evidence = dict(doc=unit.doc, para=unit.para, sentence=sent.id, start=start, end=end,
+                        confidence=rel.confidence, extractor=self.extractor)
+        if rel.label == RelationType.DUE and head_label == GOAL:
+            key = _goal_due_key(head, tail)
+            if not self.g.has_edge(head, tail, key):
+                self.skipped["DUE to a date that is not the goal's year"] += 1
+                return
+            self.g.edges[head, tail, key].update(_props(**evidence))  # the sentence stating the date is the evidence
+            return
+        self.edge(head, tail, rel.label, f"{rel.label}:{unit.doc}#p{unit.para}:{rel.head}>{rel.tail}", **evidence)
 
     def document_facts(self, doc: Document) -> None:
         doc_node = document_id(doc.id)

@@ -7,12 +7,13 @@ Each paragraph is one spaCy Doc; what the document says about the paragraph
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY, doc_text, span_key
-from kg.records import Document, Goal, Mention, Paragraph, Relation, Unit
+from kg.records import Document, Mention, Paragraph, Relation, Unit
 
 
 def paragraph_context(document: Document, paragraph: Paragraph) -> dict:
@@ -61,13 +62,10 @@ def doc_to_unit(doc: Doc, *, min_confidence: float = 0.0) -> Unit:
     for span in doc.spans.get(GOALS_KEY, []):
         if span._.confidence < min_confidence:
             continue
-        fields = span._.goal or {}
         gid = goal_base + len(unit.goals)
         ids[span_key(span)] = gid
-        unit.goals.append(Goal(gid, span.start_char, span.end_char, fields.get("metric"),
-                               fields.get("comparator", "none"), fields.get("value"), fields.get("unit"),
-                               fields.get("year"), fields.get("status", "planned"),
-                               round(span._.confidence, 3)))
+        unit.goals.append(replace(span._.goal, id=gid, start=span.start_char, end=span.end_char,
+                                  confidence=round(span._.confidence, 3)))
     for rel in doc._.relations or []:
         head, tail = ids.get(span_key(rel.head)), ids.get(span_key(rel.tail))
         if head is None or tail is None or rel.confidence < min_confidence:

@@ -6,7 +6,8 @@
   "region", "metadata"}.
 - `doc.ents`: entity mentions (SCHEMA.md section 1 labels).
 - `doc.spans["goals"]`: goal spans (label "GOAL"); `span._.goal` holds the
-  parsed fields {"metric", "comparator", "value", "unit", "year", "status"}.
+  `kg.records.Goal` the goal component found (its metric, comparator, value,
+  unit, year, status); extraction gives it the span's offsets and an id.
 - `span._.confidence`: confidence of an entity or goal span, 0..1.
 - `doc._.relations`: list of `SpanRelation` between entity/goal spans.
 """

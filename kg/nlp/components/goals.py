@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY, doc_text
+from kg.records import Goal
 from kg.zh.numbers import NUMBER, Quantity, find_dates, find_quantities, normalize, parse_number
 from kg.ingest.structure import split_sentences
 
@@ -95,25 +96,6 @@ _ORDINAL = re.compile(r"第\s*$")
 _HEADING = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是要]|\d+\s*[.．、])[^，,；;]{0,16}[。；;]?\s*$")
 _MEDAL = "枚"
-
-
-@dataclass
-class GoalMatch:
-    """A goal found in a paragraph's text (character offsets) and the rule that found it."""
-
-    start: int
-    end: int
-    metric: str | None
-    comparator: str
-    value: int | float | None
-    unit: str | None
-    year: int | None
-    status: str
-    rule: str
-
-    def fields(self) -> dict:
-        return {"metric": self.metric, "comparator": self.comparator, "value": self.value,
-                "unit": self.unit, "year": self.year, "status": self.status}
 
 
 @dataclass
@@ -317,16 +299,17 @@ def _year(dates: list[tuple[int, int, int]], s: int, e: int, default: int | None
     return default
 
 
-def find_goals(text: str, context: dict | None = None) -> list[GoalMatch]:
-    """Goals of one paragraph; `context` is `doc._.context` (year, doc_year, status, metadata) or None:
-    then only dates written in the sentence give a year, and the status is "planned"."""
+def find_goals(text: str, context: dict | None = None) -> list[Goal]:
+    """Goals of one paragraph, numbered in order, each with its rule's confidence; `context` is
+    `doc._.context` (year, doc_year, status, metadata) or None: then only dates written in the sentence
+    give a year, and the status is "planned"."""
     context = context or {}
     if context.get("metadata"):
         return []  # a website line (title, 发布时间…) states no goal
     frame_year = context.get("year") or context.get("doc_year")
     norm = normalize(text)
     inside = _inside_brackets(norm)
-    goals: list[GoalMatch] = []
+    goals: list[Goal] = []
     for ss, se in split_sentences(norm):
         if _HEADING.match(norm[ss:se]):
             continue
@@ -341,6 +324,7 @@ def find_goals(text: str, context: dict | None = None) -> list[GoalMatch]:
                 for goal in _clause_goals(sent, ps, pe, norm[cs:ce]):
                     if not goal.metric and goals:  # 保持前3、力争第1: the item shares the metric before it
                         goal.metric = goals[-1].metric
+                    goal.id = len(goals)
                     goals.append(goal)
     return goals
 
@@ -387,7 +371,7 @@ def _find(sent: _Sentence, cs: int, ce: int, full: str) -> list[_Found]:
     return []
 
 
-def _clause_goals(sent: _Sentence, cs: int, ce: int, full: str) -> list[GoalMatch]:
+def _clause_goals(sent: _Sentence, cs: int, ce: int, full: str) -> list[Goal]:
     """Goals of one clause (or one item of a 、 list); `full` is the whole clause."""
     text = sent.text
     out = []
@@ -409,7 +393,8 @@ def _clause_goals(sent: _Sentence, cs: int, ce: int, full: str) -> list[GoalMatc
             status = "achieved"  # 2023年,…创历史新高 in a 2024 plan: last year's result
         rank = _RANK.search(text, span[0], span[1]) if f.rule == "rank" else None
         metric = _metric(text, span[0], span[1], q, rank)
-        out.append(GoalMatch(span[0], span[1], metric, f.comparator, f.value, f.unit, year, status, f.rule))
+        out.append(Goal(0, span[0], span[1], metric, f.comparator, f.value, f.unit, year, status,
+                        RULE_CONFIDENCE[f.rule]))
     return out
 
 
@@ -421,8 +406,8 @@ def make_goals(nlp: Language, name: str):
             span = doc.char_span(g.start, g.end, label="GOAL", alignment_mode="expand")
             if span is None or any(s.start == span.start and s.end == span.end for s in spans):
                 continue
-            span._.goal = g.fields()
-            span._.confidence = RULE_CONFIDENCE[g.rule]
+            span._.goal = g
+            span._.confidence = g.confidence
             spans.append(span)
         doc.spans[GOALS_KEY] = spans
         return doc
