@@ -14,7 +14,7 @@ def ents(doc) -> set[tuple[str, str]]:
 
 def test_every_left_boundary_of_a_programme_head_is_a_candidate(nlp):
     doc = nlp.get_pipe("sentences")(nlp.make_doc(TEXT))
-    programmes = {TEXT[c.start:c.end] for c in find_candidates(doc, nlp.get_pipe("entities").vocab)
+    programmes = {TEXT[c.start:c.end] for c in find_candidates(doc, nlp.get_pipe("entities").breakers)
                   if c.label == "PROGRAM"}
     # across a verb (提升), an ordinal (第二轮) and quotes, but never over punctuation
     assert {"教师数字素养提升计划", "素养提升计划", "溪川县第二轮初中强校提质工程", "“三维”课堂提质计划"} <= programmes

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY
 from kg.nlp.components.goals import RULE_CONFIDENCE, find_goals
-from kg.zh.numbers import find_dates, find_quantities, normalize, parse_number, parse_quantity, parse_year
+from kg.zh.numbers import find_quantities, normalize, parse_number, parse_quantity
 
 # --- numbers -----------------------------------------------------------------------------------
 
@@ -62,34 +62,6 @@ def test_find_quantities_keeps_offsets_and_skips_chinese_numerals_without_unit()
 def test_normalize_keeps_length():
     text = "达到９５％，计１２．５"
     assert normalize(text) == "达到95%，计12.5" and len(normalize(text)) == len(text)
-
-
-@pytest.mark.parametrize("text, context, span, year", [
-    ("到2025年", None, "2025年", 2025),
-    ("确保2024年底完成", None, "2024年底", 2024),
-    ("到 2026 年,", None, "2026 年", 2026),
-    ("2021—2025年", None, "2021—2025年", 2025),
-    ("2021年-2025年", None, "2021年-2025年", 2025),
-    ("“十四五”时期", None, "十四五", 2025),
-    ("十三五", None, "十三五", 2020),
-    ("今年", 2024, "今年", 2024),
-    ("明年", 2024, "明年", 2025),
-    ("去年", 2024, "去年", 2023),
-    ("年内投用", 2022, "年内", 2022),
-    ("２０２４年下学期", None, "２０２４年下学期", 2024),
-    ("二〇二三年", None, "二〇二三年", 2023),
-    ("发布时间:2024-03-06", None, "2024-03-06", 2024),
-])
-def test_find_dates(text, context, span, year):
-    (date,) = find_dates(text, context)
-    assert (text[date.start:date.end], date.year) == (span, year)
-    assert parse_year(text, context) == year
-
-
-def test_relative_dates_without_context_have_no_year():
-    (date,) = find_dates("今年完成", None)
-    assert date.relative and date.year is None
-    assert parse_year("三年行动") is None  # a duration is no date
 
 
 # --- the component on written sentences ----------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO
 from kg.ingest.documents import document_from_lines
 from kg.ingest.read import MAX_BYTES, read_document, read_path
+from kg.schema import section_id
 from kg.records import Document
 
 EXAMPLES = REPO / "examples"
@@ -76,7 +77,7 @@ def test_seed_section_offsets_and_tree(seeds):
     for document in seeds.values():
         by_id = {s.id: s for s in document.sections}
         texts = {p.para: p.text for p in document.paragraphs}
-        assert [s.id for s in document.sections] == [f"{document.id}#{n}" for n in range(len(document.sections))]
+        assert [s.id for s in document.sections] == [section_id(document.id, n) for n in range(len(document.sections))]
         for section in document.sections:
             if section.level == 0:
                 assert section.parent is None and section.id.endswith("#0")
@@ -120,7 +121,7 @@ def test_summary_sections_frame_year_and_status(seeds):
 def test_inline_headings_inside_one_long_paragraph(seeds):
     document = seeds["003"]  # the whole body on one line
     body = document.paragraphs[8]
-    assert body.section == f"{document.id}#0"  # it starts before its first heading
+    assert body.section == section_id(document.id, 0)  # it starts before its first heading
     levels = [s.level for s in document.sections if s.para == 8]
     assert levels[:5] == [2, 3, 3, 3, 2] and levels.count(2) == 3 and levels.count(5) == 15
     second = [s for s in document.sections if s.para == 8 and s.level == 2][1]

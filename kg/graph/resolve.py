@@ -18,7 +18,8 @@ graph must hold it once.  Resolution has two steps:
 
 Links and keys are the edges of one networkx graph; every connected component
 holds exactly one key and is one entity.  DATE mentions resolve to Year
-entities through `kg.zh.numbers.parse_year` against the paragraph's year.
+entities through the date grammar (`kg.zh.dates.date_year`) against the
+paragraph's year.
 """
 from __future__ import annotations
 
@@ -32,18 +33,15 @@ import networkx as nx
 
 from kg.records import Document, Unit
 from kg.schema import NODE_LABEL_OF_MENTION, Label, MentionLabel, entity_id, parse_entity_id, year_id
-from kg.zh.lexicon import SCHOOL_HEADS
-from kg.zh.numbers import parse_year
-REGION_LEVELS = "省市区县"
-# Bodies of the central government: one node whichever local document names them.
-NATIONAL_OFFICES = frozenset({"党中央", "中共中央", "国务院", "教育部"})
+from kg.zh.lexicon import NATIONAL_OFFICES, SCHOOL_HEADS
+from kg.zh.regions import REGION_LEVELS
+from kg.zh.dates import date_year
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = dict.fromkeys(map(ord, "“”‘’\"'《》「」『』"))
 _VARIANTS = str.maketrans({"○": "〇", "◯": "〇", "•": "·", "・": "·", "‧": "·", "∙": "·"})
 _REGION_PART = re.compile(rf".+?[{REGION_LEVELS}]|.+")
 _LOCAL_BUREAU = re.compile(r"([区市县])教(?:育|体|育体育|育和体育)局")
-_BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
 def display(text: str) -> str:
@@ -54,14 +52,6 @@ def display(text: str) -> str:
 def normalise(text: str) -> str:
     """A name as compared: its display form without quotes and title marks."""
     return display(text).translate(_QUOTES)
-
-
-def mention_year(text: str, context_year: int | None) -> int | None:
-    """The year a DATE mention stands for; a bare 2024 (as in a heading) counts too."""
-    year = parse_year(text, context_year)
-    if year is None and _BARE_YEAR.fullmatch(display(text)):
-        year = int(display(text))
-    return year
 
 
 @dataclass
@@ -271,7 +261,7 @@ class _Resolver:
         mentions = {ref: local_entity[local] for ref, local in self.mention_local.items()}
         unresolved = []
         for ref, surface, context_year in self.dates:
-            year = mention_year(surface, context_year)
+            year = date_year(display(surface), context_year)
             if year is None:
                 unresolved.append(ref)
                 continue

@@ -14,6 +14,8 @@ from collections import Counter
 
 from kg.records import Document, Paragraph
 from kg.ingest.structure import find_headings
+from kg.zh.dates import DAY, OPEN, PLAN, RANGE, DateMention, find_dates, first_date
+from kg.zh.regions import ADMIN_LEVELS, REFERRING, REGION_LEVELS
 
 _CJK = r"\u4e00-\u9fff"
 _SOURCE_LABELS = ("信息来源", "文章来源", "来源", "发布机构", "发文机关", "发布单位", "发文单位")
@@ -28,7 +30,6 @@ _ALL_LABELS = sorted(_SOURCE_LABELS + _DATE_LABELS + _INDEX_LABELS + _OTHER_LABE
 # A field label stands at the line start, after a gap or table bar ("来源: X 发布时间:…", "| 发布机构: |"),
 # or right after the previous value where a page glued its fields together (…2024-05-20来源：…).
 _LABEL = re.compile(r"(?:^|(?<=[\s|【】\[\]\d]))(?P<label>" + "|".join(_ALL_LABELS) + r")\s*(?:[:：]|$)")
-_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _NAVIGATION = re.compile(r"您当前的位置|您的位置|当前位置|首页\s*[>＞»]")
 _CHROME = re.compile(r"扫一扫|二维码|打印本页|打印此页|关闭窗口|【打印】|【关闭】|返回顶部|上一篇|下一篇|分享到|收藏本页|"
                      r"无障碍|繁體|English")
@@ -36,15 +37,12 @@ _CHROME = re.compile(r"扫一扫|二维码|打印本页|打印此页|关闭窗�
 _TITLE_CUE = re.compile(r"计划|要点|思路|打算|总结|规划|方案|意见|通知|报告|纲要|工作")
 _KIND = re.compile(rf"(?P<action_plan>行动计划|行动方案|规划|[三五十两]年(?=[{_CJK}]{{0,4}}(?:行动|计划|规划)))|"
                    r"(?P<summary>总结)|(?P<plan>计划|要点|思路|打算)")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_RANGE_END = re.compile(r"\s*年?\s*[—–\-－~～至到]+\s*(?:((?:19|20)\d\d)(?!\d))?")
 _SPAN_YEARS = {"两": 2, "三": 3, "五": 5, "十": 10}
 _OFFICE_SUFFIX = re.compile(r"(?:局|厅|委员会|教委|工委|政府|办公室|中心)$")
 _BUREAU = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=年))(?P<name>[{_CJK}]{{1,5}}?[市区县旗](?:教育体育局|教育和体育局|教体局|教育局))")
 # The place an office or title starts with: 南通市海门区…, 南县…, 曹妃甸区… (a chain of units).
-_PLACE = re.compile(rf"^(?:中共)?(?P<place>(?:[{_CJK}]{{1,7}}?(?:自治区|自治州|省|市|州|盟|区|县|旗))+)")
-_UNIT = re.compile(rf"[{_CJK}]+?(?:自治区|自治州|省|市|州|盟|区|县|旗)")
-_NOT_A_PLACE = ("全", "本", "我", "各", "该", "省", "市", "区", "县")
+_PLACE = re.compile(rf"^(?:中共)?(?P<place>(?:[{_CJK}]{{1,7}}?{ADMIN_LEVELS})+)")
+_UNIT = re.compile(rf"[{_CJK}]+?{ADMIN_LEVELS}")
 
 
 def apply_metadata(document: Document) -> None:
@@ -75,12 +73,17 @@ def apply_metadata(document: Document) -> None:
         raw = _unwrap(title_line.text.strip())
         document.title = _clean_title(raw)
         _from_title(document, raw, source)
-    if (date := _DATE.search(fields.get("date", ""))):
-        document.published = f"{date.group(1)}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+    if (date := _day(fields.get("date", ""))) is not None:
+        document.published = f"{date.year}-{date.month:02d}-{date.day:02d}"
     document.index_no = fields["index"].split()[0] if fields.get("index") else None
     _office_and_region(document, source)
     if document.year is None or document.kind is None:
         _from_headings_and_body(document)
+
+
+def _day(text: str) -> DateMention | None:
+    """The first full date (2024-05-20, 2024年5月20日) in a website field."""
+    return next((d for d in find_dates(text) if d.kind == DAY), None)
 
 
 def _field(label: str) -> str:
@@ -96,7 +99,7 @@ def _field(label: str) -> str:
 def _value_line(paragraph: Paragraph, field: str) -> str:
     text = paragraph.text.strip()
     if (len(text) > 40 or "。" in text or _LABEL.search(text) or find_headings(text)
-            or (field == "date" and not _DATE.search(text))):
+            or (field == "date" and _day(text) is None)):
         return ""
     paragraph.metadata = True
     return text
@@ -153,18 +156,17 @@ def _clean_title(raw: str) -> str:
 
 def _from_title(document: Document, raw: str, source: str | None) -> None:
     """Year (a range's first year, and its last as year_end), kind and offices named in the title."""
-    year = _YEAR.search(raw)
+    date = first_date(raw)
     kind = _KIND.search(raw)
-    if year:
-        document.year = int(year.group(1))
-        rest = _RANGE_END.match(raw, year.end())
-        if rest and rest.group(1):
-            document.year_end = int(rest.group(1))
-        elif rest and (span := re.search("([两三五十])年", raw)):  # truncated "(2021—" of a 五年 plan
+    if date:
+        document.year = date.first_year or date.year
+        if date.kind in (RANGE, PLAN):
+            document.year_end = date.year
+        elif date.kind == OPEN and (span := re.search("([两三五十])年", raw)):  # truncated "(2021—" of a 五年 plan
             document.year_end = document.year + _SPAN_YEARS[span.group(1)] - 1
     if kind:
         document.kind = kind.lastgroup
-    cut = min(m.start() for m in (year, kind) if m) if (year or kind) else len(raw)
+    cut = min(([date.start] if date else []) + ([kind.start()] if kind else []), default=len(raw))
     document.office = _pick_office(re.split(r"[\s、]+", raw[:cut]), source)
 
 
@@ -210,7 +212,7 @@ def _region_of(name: str) -> str | None:
     if not m:
         return None
     region = _UNIT.findall(m.group("place"))[-1]
-    return None if region[:-1] in _NOT_A_PLACE else region
+    return None if len(region) == 2 and region[0] in REFERRING + REGION_LEVELS else region  # 全区, 市区
 
 
 def _from_headings_and_body(document: Document) -> None:
@@ -219,12 +221,13 @@ def _from_headings_and_body(document: Document) -> None:
         if paragraph.metadata:
             continue
         for head in find_headings(paragraph.text):
-            year, kind = _YEAR.search(head.title), _KIND.search(head.title)
-            if year and kind:
-                document.year = document.year or int(year.group(1))
+            date, kind = first_date(head.title), _KIND.search(head.title)
+            if date and kind:
+                document.year = document.year or date.first_year or date.year
                 document.kind = document.kind or kind.lastgroup
                 return
     for paragraph in document.paragraphs:
-        if not paragraph.metadata and (m := re.match(r"\s*((?:19|20)\d\d)年", paragraph.text)):
-            document.year = document.year or int(m.group(1))
+        opening = first_date(paragraph.text, bare=False)
+        if not paragraph.metadata and opening and not paragraph.text[:opening.start].strip():
+            document.year = document.year or opening.first_year or opening.year
             return

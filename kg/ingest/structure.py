@@ -17,6 +17,8 @@ import re
 from typing import NamedTuple
 
 from kg.records import Document, Section, Sentence
+from kg.zh.dates import YEAR, find_dates
+from kg.zh.markers import DIGITS, LEVELS
 from kg.schema import section_id, sentence_id
 
 _SENT_END = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』)]*|$)")
@@ -31,25 +33,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_CN_NUM = "一二三四五六七八九十"
-_DIGIT = "0-9０-９"
 # Where a marker may stand: line start, or after a sentence end / colon (optionally a closing quote).
 _BOUNDARY = r"(?:^|(?<=[。；;！？!?：:])|(?<=[。；;！？!?][”’」』]))\s*"
-_MARKERS = (
-    rf"(?P<l1>[{_CN_NUM}]{{1,3}}、)(?![{_CN_NUM}])",  # 一、 (not the list 一、二年级)
-    rf"(?P<l2>[(（][{_CN_NUM}]{{1,3}}[)）])",  # (一) （一）
-    rf"(?P<l3>[{_DIGIT}]{{1,2}}[.、．])(?![{_DIGIT}])",  # 1. 1、 1． (not 2.5)
-    rf"(?P<l4>[(（][{_DIGIT}]{{1,2}}[)）])",  # (1) （1）
-    rf"(?P<l5>[{_CN_NUM}]{{1,3}}[是要])",  # 一是 / 一要: inline enumerations
-)
-_HEADING = re.compile(_BOUNDARY + "(?:" + "|".join(_MARKERS) + r")[ \t\u3000\xa0]*")
+_HEADING = re.compile(_BOUNDARY + "(?:" + "|".join(f"(?P<l{level}>{marker})" for level, marker in LEVELS.items())
+                      + r")[ \t\u3000\xa0]*")
 # A heading's title runs to the first sentence end or colon, or to a gap of spaces between
 # words (the sites that run headings and body together separate them by a space);
 # a space next to a digit ("到 2025 年") does not end it.
-_TITLE_END = re.compile(r"[。；;！？!?：:]|(?<![\s" + _DIGIT + r"])\s+(?![\s" + _DIGIT + r"])")
+_TITLE_END = re.compile(r"[。；;！？!?：:]|(?<![\s" + DIGITS + r"])\s+(?![\s" + DIGITS + r"])")
 # A heading frames a year when it names the year's work (二、2022年工作总结), not a deadline (到2026年…).
-_FRAME_YEAR = re.compile(r"(?<![到至])((?:19|20)\d\d)\s*年度?(?:上半年|下半年)?(?:教育)?(?:主要|重点)?"
-                         r"(?:工作|任务|目标|计划|总结|要点|思路|打算|安排|回顾|成效|完成情况)")
+_YEARS_WORK = re.compile(r"(?:教育)?(?:主要|重点)?(?:工作|任务|目标|计划|总结|要点|思路|打算|安排|回顾|成效|完成情况)")
 # Headings that report results, or (inside a summary) switch back to plans.
 _SUMMARY_HEADING = re.compile(r"工作总结|年度总结|回顾|完成情况|取得的(?:主要)?(?:成绩|成效)|"
                               r"^(?:\d{4}年度?)?(?:主要)?(?:工作)?(?:及|和)?(?:主要)?(?:成效|成绩|总结)")
@@ -119,6 +112,12 @@ def apply_structure(document: Document) -> None:
     document.sections = sections
 
 
+def _framed_year(title: str) -> int | None:
+    """The year a heading names the work of: a year (2022年, 2022年度, 2022年上半年) before 工作/总结/…"""
+    return next((d.year for d in find_dates(title) if d.kind == YEAR
+                 and title[d.start - 1:d.start] not in ("到", "至") and _YEARS_WORK.match(title, d.end)), None)
+
+
 def _frame(section: Section, by_id: dict[str, Section], document: Document) -> tuple[int | None, str]:
     """Year and status of a paragraph: from the nearest heading that states them, else the document's.
 
@@ -127,8 +126,8 @@ def _frame(section: Section, by_id: dict[str, Section], document: Document) -> t
     year = status = None
     node: Section | None = section
     while node is not None and node.level > 0:
-        if year is None and (m := _FRAME_YEAR.search(node.title)):
-            year = int(m.group(1))
+        if year is None:
+            year = _framed_year(node.title)
         if status is None and _SUMMARY_HEADING.search(node.title):
             status = "achieved"
         elif status is None and _PLAN_HEADING.search(node.title):

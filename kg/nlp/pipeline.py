@@ -27,10 +27,10 @@ NOT_SAVED = ["tokenizer", "vocab"]
 def user_dictionary() -> Path:
     """pkuseg's user dictionary: the domain words of kg.zh.lexicon (school, office and
     programme kind words, known bodies and initiatives), written once per vocabulary to the cache."""
-    from kg.zh import lexicon
+    from kg.zh import lexicon, regions
 
     words = sorted({w for group in (lexicon.OFFICE_HEADS, lexicon.SCHOOL_HEADS, lexicon.PROGRAM_HEADS,
-                                    lexicon.KNOWN_OFFICES, lexicon.KNOWN_PROGRAMS, lexicon.KNOWN_REGIONS)
+                                    lexicon.KNOWN_OFFICES, lexicon.KNOWN_PROGRAMS, regions.KNOWN_REGIONS)
                     for w in group if len(w) >= 2})
     text = "\n".join(words) + "\n"
     path = cache_dir() / f"userdict-{hashlib.sha1(text.encode()).hexdigest()[:12]}.txt"

@@ -85,7 +85,7 @@ def fit_entities(nlp: Language, golds: list[GoldDocument], *, seed: int = 0) -> 
 
     def predict(held: GoldDocument):
         examples = _entity_examples([held])
-        scored = [ents.score(doc, find_candidates(doc, ents.vocab)) for doc, _ in examples]
+        scored = [ents.score(doc, find_candidates(doc, ents.breakers)) for doc, _ in examples]
         gold = {(i, *key) for i, (_, keys) in enumerate(examples) for key in keys}
         return gold, lambda setting: {(i, c.start, c.end, c.label) for i, s in enumerate(scored)
                                       for c in ents.choose(s, threshold_for(setting))}

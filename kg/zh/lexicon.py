@@ -58,6 +58,9 @@ OFFICE_HEADS: tuple[str, ...] = (
     "巡察组", "研究室", "研修中心", "指导中心", "办公室", "教育厅", "科", "局",
 )
 
+# Bodies of the central government: one node whichever local document names them.
+NATIONAL_OFFICES = frozenset({"党中央", "中共中央", "国务院", "教育部"})
+
 # Words ending in an office head that are not offices.
 NOT_OFFICES: frozenset[str] = frozenset("""
 学科 本科 理科 文科 专科 全科 非学科 文理科 工科 医科 科科 大局 全局 开局 布局 格局 结局 当局 邮局 骗局 棋局 时局
@@ -70,21 +73,6 @@ KNOWN_OFFICES: tuple[str, ...] = (
     "县政协", "教育工会", "工委", "编办", "人社", "住建", "发改", "民政", "公安", "消防", "市监", "卫健", "残联",
     "财政", "统战", "文广旅体", "团委", "妇联", "关工委", "科协",
 )
-
-# Regions that are not written with a 省/市/区/县 suffix.
-KNOWN_REGIONS: tuple[str, ...] = (
-    "长三角", "京津冀", "珠三角", "粤港澳大湾区", "京津", "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁",
-    "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
-    "四川", "贵州", "云南", "陕西", "甘肃", "青海", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
-    "台湾",
-)
-
-# Words ending in 省/市/区/县 that are not regions.
-NOT_REGIONS: frozenset[str] = frozenset("""
-全省 本省 外省 全市 本市 大市 城市 都市 超市 股市 全区 本区 城区 园区 社区 校区 片区 新区 地区 辖区 景区 山区 郊区 老区
-市区 县区 区县 街区 教区 政区 小区 强区 示范区 实验区 试验区 先行区 引领区 责任区 服务区 发展区 普惠区 均衡区 集聚区
-功能区 保护区 全县 本县 外县 市县 省市 强县 示范县
-""".split())
 
 # A designation awarded to a school, not a school (SCHEMA: PROGRAM).
 DESIGNATION_WORDS: tuple[str, ...] = (

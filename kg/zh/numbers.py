@@ -1,11 +1,10 @@
-"""Numbers, quantities and years as the documents write them.
+"""Numbers and quantities as the documents write them (dates are kg.zh.dates').
 
 Chinese numerals go through cn2an; this module adds what the documents
 need around it: full-width digits, magnitudes after Arabic digits (5万),
-approximation marks between number and unit (500余万元), percentages
-(百分之九十五, 30%) and year expressions resolved against the year that
-frames a paragraph (今年, “十四五”, 2021—2025年).  Pure functions; offsets
-are character offsets into the text given, which `normalize` never shifts.
+approximation marks between number and unit (500余万元) and percentages
+(百分之九十五, 30%).  Pure functions; offsets are character offsets into the
+text given, which `normalize` never shifts.
 """
 from __future__ import annotations
 
@@ -110,60 +109,3 @@ def find_quantities(text: str) -> list[Quantity]:
         if q is not None:
             out.append(q)
     return out
-
-
-# --- years -----------------------------------------------------------------
-
-_YEAR = r"(?:19|20)\d{2}"
-_CN_YEAR = "[零〇一二三四五六七八九]{4}"
-_YEAR_SUFFIX = r"(?:年底|年末|年初|年内|年度|年)(?:[上下]半年|[上下]学期|[春秋]季|底|末|初)?"
-_DATES = re.compile(
-    rf"(?P<range>(?P<y1>{_YEAR})\s*年?\s*[—–\-－~～至到]\s*(?P<y2>{_YEAR})\s*年)"
-    rf"|(?P<iso>(?P<iy>{_YEAR})-\d{{1,2}}-\d{{1,2}})"
-    rf"|(?P<year>(?P<y>{_YEAR}|{_CN_YEAR})\s*{_YEAR_SUFFIX})"
-    r"|(?P<fyp>十[一二三四五六七八九]五)"
-    r"|(?P<rel>今年|本年度|本年|年内|全年|当年|明年|来年|次年|去年|上年|前年|后年)"
-)
-_RELATIVE = {"今年": 0, "本年度": 0, "本年": 0, "年内": 0, "全年": 0, "当年": 0,
-             "明年": 1, "来年": 1, "次年": 1, "去年": -1, "上年": -1, "前年": -2, "后年": 2}
-
-
-@dataclass(frozen=True)
-class DateMention:
-    """A time expression placing something in a year; `year` is the year it is due or falls in
-    (a range's end year), None for a relative one (今年) when no context year is known."""
-
-    start: int
-    end: int
-    year: int | None
-    relative: bool = False
-
-
-def five_year_plan_end(ordinal: int) -> int:
-    """Last year of the Nth national five-year plan (十四五 → 2025); valid from the third on."""
-    return 1955 + 5 * ordinal
-
-
-def find_dates(text: str, context_year: int | None = None) -> list[DateMention]:
-    """Year expressions in `text`: 2024年, 2024年底, 2025 年 (in 到2025年 the span is 2025年),
-    2021—2025年, 2024-03-06, 十四五 (quotes excluded), 今年/明年/去年 resolved from `context_year`."""
-    out = []
-    for m in _DATES.finditer(normalize(text)):
-        if m["range"]:
-            out.append(DateMention(m.start(), m.end(), int(m["y2"])))
-        elif m["iso"]:
-            out.append(DateMention(m.start(), m.end(), int(m["iy"])))
-        elif m["year"]:
-            out.append(DateMention(m.start(), m.end(), int(parse_number(m["y"]))))
-        elif m["fyp"]:
-            out.append(DateMention(m.start(), m.end(), five_year_plan_end(parse_number(m["fyp"][:2]))))
-        else:
-            year = context_year + _RELATIVE[m["rel"]] if context_year is not None else None
-            out.append(DateMention(m.start(), m.end(), year, relative=True))
-    return out
-
-
-def parse_year(text: str, context_year: int | None = None) -> int | None:
-    """The year a date expression stands for (到2025年 → 2025, “十四五” → 2025, 明年 → context+1)."""
-    dates = find_dates(text, context_year)
-    return dates[0].year if dates else None

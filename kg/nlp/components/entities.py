@@ -26,12 +26,14 @@ from spacy.tokens import Doc, Span
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import doc_text
 from kg.nlp.components.function_words import breaking_words
+from kg.zh import dates
 from kg.zh.lexicon import (
-    DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_POLICIES, KNOWN_PROGRAMS, KNOWN_REGIONS,
-    MIN_LEN_BY_HEAD,
-    NOT_OFFICES, NOT_REGIONS, OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS,
-    UNIQUE_SCHOOLS, WEAK_PROGRAM_HEADS, WORDS_AFTER_XUE,
+    DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_POLICIES, KNOWN_PROGRAMS, MIN_LEN_BY_HEAD, NOT_OFFICES,
+    OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS, UNIQUE_SCHOOLS, WEAK_PROGRAM_HEADS,
+    WORDS_AFTER_XUE,
 )
+from kg.zh.markers import MARKER_TOKEN
+from kg.zh.regions import KNOWN_REGIONS, NOT_REGIONS, REFERRING, REGION_LEVELS, without_level
 
 CJK = r"\u4e00-\u9fff"
 CJK_CHAR = re.compile(f"[{CJK}]")
@@ -41,8 +43,7 @@ QUOTED = re.compile(r"“([^“”]{1,40})”")
 POLICY_TITLE = re.compile(r"《([^《》]{2,80})》")
 # Verbs before a quoted phrase that make it the name of something carried out.
 LONE_QUOTE_CUE = re.compile(r"(推进|开展|实施|深化|打造|推动|启动|做好|落实|擦亮|争创|创建|举办|组织|参加|承办|探索|推出|建设|打响)$")
-HEADING_MARK = re.compile(r"^[（(]?[0-9０-９]+[)）.．、]?$")  # 2. / (3) / 12: a numbered list, not part of a name
-REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}(省|市|区|县)$")
+REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}[{REGION_LEVELS}]$")
 MAX_VARIANTS = 4  # left boundaries proposed per head
 MAX_NAME_TOKENS, MAX_NAME_LEN = 8, 30  # how far left a programme name may reach
 _TOKENS_KEY = "kg.tokens"
@@ -83,14 +84,14 @@ class Tokens:
 
 
 @dataclass(frozen=True)
-class Vocab:
-    """The words that end a name: the hand list plus the corpus-learned breakers."""
+class NameBreakers:
+    """The words that end a name: the hand list plus those learned from the POS-tagged corpus."""
 
     stop: frozenset[str]
     stop_prefixes: frozenset[str]  # the multi-character ones, to test token prefixes quickly
 
     @classmethod
-    def of(cls, words: frozenset[str]) -> "Vocab":
+    def of(cls, words: frozenset[str]) -> "NameBreakers":
         return cls(words, frozenset(w for w in words if len(w) > 1))
 
     def starts_with_stop(self, text: str) -> bool:
@@ -145,31 +146,28 @@ def _policy_candidates(text: str) -> list[Candidate]:
             + _known(text, KNOWN_POLICIES, "POLICY", 0.8, 1, "policy-known"))
 
 
-DATE_PATTERNS = (
-    (re.compile(r"\d{4}\s*[—–\-~至]\s*\d{4}\s*年"), 0.9, "date-range"),
-    (re.compile(r"\d{4}-\d{1,2}-\d{1,2}"), 0.95, "date-iso"),
-    (re.compile(r"\d{4}\s*年(?:底|末|初|度|上半年|下半年|春季|秋季|上学期|下学期)?(?!\s*(?:来|以来|间))"), 0.9, "date-year"),
-    (re.compile(r"今年|明年|全年|年内|本年度|年底前"), 0.7, "date-word"),
-    (re.compile(r"(?<=“)十[一二三四五六]五(?=”)"), 0.9, "date-plan"),
-)
+# The date grammar's kinds as the rules the ranker was trained on know them: (rule, confidence).
+DATE_RULES = {dates.RANGE: ("date-range", 0.9), dates.DAY: ("date-iso", 0.95), dates.MONTH: ("date-year", 0.9),
+              dates.YEAR: ("date-year", 0.9), dates.PLAN: ("date-plan", 0.9), dates.RELATIVE: ("date-word", 0.7)}
 
 
 def _date_candidates(text: str) -> list[Candidate]:
-    return [Candidate(m.start(), m.end(), "DATE", conf, 0, rule)
-            for pattern, conf, rule in DATE_PATTERNS for m in pattern.finditer(text)]
+    """The dates of the one date grammar (kg.zh.dates)."""
+    return [Candidate(d.start, d.end, "DATE", DATE_RULES[d.kind][1], 0, DATE_RULES[d.kind][0])
+            for d in dates.find_dates(text)]
 
 
-def _region_candidates(toks: Tokens, context: dict, vocab: Vocab) -> list[Candidate]:
+def _region_candidates(toks: Tokens, context: dict, breakers: NameBreakers) -> list[Candidate]:
     names = {name: "region-known" for name in KNOWN_REGIONS}
     own = (context or {}).get("region")
     if own:
         names[own] = "region-own"
-        short = re.sub(r"(市|区|县|省|自治县|新区)$", "", own)
+        short = without_level(own)
         if len(short) >= 2:
             names[short] = "region-own"
     for t in toks.words:
-        if REGION_TOKEN.match(t) and t not in NOT_REGIONS and t[0] not in "全本我各该" \
-                and not vocab.starts_with_stop(t):
+        if REGION_TOKEN.match(t) and t not in NOT_REGIONS and t[0] not in REFERRING \
+                and not breakers.starts_with_stop(t):
             names.setdefault(t, "region-token")
     text = toks.text
     # 湖南 in 湖南省: the level written after a known name belongs to it
@@ -183,7 +181,7 @@ def _suffix_pattern(heads: tuple[str, ...]) -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, sorted(heads, key=len, reverse=True))) + ")$")
 
 
-def _head_spans(toks: Tokens, heads: tuple[str, ...], vocab: Vocab, *, min_len: int, max_len: int = 24,
+def _head_spans(toks: Tokens, heads: tuple[str, ...], breakers: NameBreakers, *, min_len: int, max_len: int = 24,
                 exclude: frozenset[str] = frozenset(), level_prefix: bool = False,
                 bare: frozenset[str] = frozenset()) -> list[tuple[int, int, int]]:
     """Tokens ending in a kind word, extended left over name-like tokens: (start, end, trim) in
@@ -193,11 +191,11 @@ def _head_spans(toks: Tokens, heads: tuple[str, ...], vocab: Vocab, *, min_len: 
     words = toks.words
     ends_with_head = _suffix_pattern(heads)
     for i, t in enumerate(words):
-        if t in vocab.stop or t in exclude or not ends_with_head.search(t):
+        if t in breakers.stop or t in exclude or not ends_with_head.search(t):
             continue
         end = toks.end(i)
-        start = _natural_start(toks, i, vocab, max_len)
-        if level_prefix and start > 0 and words[start - 1] in ("区", "市", "县", "省"):
+        start = _natural_start(toks, i, breakers, max_len)
+        if level_prefix and start > 0 and words[start - 1] in REGION_LEVELS:
             start -= 1  # 区教育局: the level character belongs to the name
         for trim, s in enumerate(range(start, min(i + 1, start + MAX_VARIANTS))):
             name = toks.text[toks.starts[s]:end]
@@ -213,10 +211,10 @@ def _generic_name(name: str, heads: tuple[str, ...]) -> bool:
     return any(name.endswith(h) and name[:-len(h)] in GENERIC_MODIFIERS for h in heads)
 
 
-def _school_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
+def _school_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
     """Named schools; an awarded designation (省优质幼儿园) is a PROGRAM, a generic one nothing."""
     out = []
-    for start, end, trim in _head_spans(toks, SCHOOL_HEADS, vocab, min_len=3, max_len=12, level_prefix=True,
+    for start, end, trim in _head_spans(toks, SCHOOL_HEADS, breakers, min_len=3, max_len=12, level_prefix=True,
                                         bare=UNIQUE_SCHOOLS):
         name = toks.text[start:end]
         if name.endswith("学") and toks.text[end:end + 1] in WORDS_AFTER_XUE:
@@ -232,10 +230,10 @@ def _school_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     return out
 
 
-def _office_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
+def _office_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
     text = toks.text
     out = [Candidate(start, end, "OFFICE", 0.75, 2 + trim, "office-head", trim)
-           for start, end, trim in _head_spans(toks, OFFICE_HEADS, vocab, min_len=2, max_len=18,
+           for start, end, trim in _head_spans(toks, OFFICE_HEADS, breakers, min_len=2, max_len=18,
                                                exclude=NOT_OFFICES, level_prefix=True)]
     out += _known(text, KNOWN_OFFICES, "OFFICE", 0.85, 2, "office-known")
     # 人社部门, 教育部门: a department named by its field is that field's office
@@ -263,7 +261,7 @@ def _list_candidates(text: str) -> list[Candidate]:
     return out
 
 
-def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
+def _program_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
     """Every left boundary of a programme head within its clause (up to MAX_NAME_TOKENS tokens):
     programme names hold verbs (教师数字素养提升计划), 的 (基于项目学习的课堂转型行动) and quotes,
     so no word list can say where they start; the ranker learns it from the words at, before
@@ -275,26 +273,26 @@ def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
         if not ends_with_head.search(t):
             continue
         end = toks.end(i)
-        natural = _natural_start(toks, i, vocab, MAX_NAME_LEN)
+        natural = _natural_start(toks, i, breakers, MAX_NAME_LEN)
         core = t.endswith(PROGRAM_HEADS)
         for k, j in enumerate(range(i, max(-1, i - MAX_NAME_TOKENS), -1)):
             if not (NAMEY.match(words[j]) or words[j] in "“”") or end - starts[j] > MAX_NAME_LEN:
                 break
             name = text[starts[j]:end]
-            if len(name) < 2 or HEADING_MARK.match(words[j]) or words[j] == "”" or not _balanced(name):
+            if len(name) < 2 or MARKER_TOKEN.fullmatch(words[j]) or words[j] == "”" or not _balanced(name):
                 continue
             inner = words[j + 1:i]
             prev = words[j - 1] if j else ""
-            feats = {"first": words[j] if words[j] in vocab.stop or words[j] in GENERIC_MODIFIERS else "name",
-                     "prev": prev if prev in vocab.stop or not NAMEY.match(prev or "。") else ("" if not prev else "name"),
-                     "prevw": prev if prev in vocab.stop else "-",
+            feats = {"first": words[j] if words[j] in breakers.stop or words[j] in GENERIC_MODIFIERS else "name",
+                     "prev": prev if prev in breakers.stop or not NAMEY.match(prev or "。") else ("" if not prev else "name"),
+                     "prevw": prev if prev in breakers.stop else "-",
                      "firstw": words[j], "head": t, "core": core,
-                     "k": min(k, 6), "stops": min(sum(w in vocab.stop for w in inner), 3),
+                     "k": min(k, 6), "stops": min(sum(w in breakers.stop for w in inner), 3),
                      "de": "的" in inner, "generic": words[j] in GENERIC_MODIFIERS}
             feats["prev|first"] = f"{feats['prev']}|{feats['first']}"
             feats["head|k"] = f"{t}|{min(k, 3)}"
             for w in inner:
-                feats[f"has={w if w in vocab.stop else 'name'}"] = True
+                feats[f"has={w if w in breakers.stop else 'name'}"] = True
             need = max((n for h, n in MIN_LEN_BY_HEAD.items() if name.endswith(h)), default=4)
             guess = j == natural and core and len(name) >= need  # the untrained rules' one span
             feats["guess"] = guess
@@ -302,15 +300,15 @@ def _program_candidates(toks: Tokens, vocab: Vocab) -> list[Candidate]:
     return out
 
 
-def _natural_start(toks: Tokens, i: int, vocab: Vocab, max_len: int) -> int:
+def _natural_start(toks: Tokens, i: int, breakers: NameBreakers, max_len: int) -> int:
     """Where a name ending at token i starts by the word lists alone: after the nearest verb,
     function word or punctuation, without a leading generic modifier or list number."""
     words, end = toks.words, toks.end(i)
     start = i
-    while (start > 0 and words[start - 1] not in vocab.stop and NAMEY.match(words[start - 1])
+    while (start > 0 and words[start - 1] not in breakers.stop and NAMEY.match(words[start - 1])
            and end - toks.starts[start - 1] <= max_len):
         start -= 1
-    while start < i and (words[start] in GENERIC_MODIFIERS or HEADING_MARK.match(words[start])):
+    while start < i and (words[start] in GENERIC_MODIFIERS or MARKER_TOKEN.fullmatch(words[start])):
         start += 1
     return start
 
@@ -324,7 +322,7 @@ def _balanced(name: str) -> bool:
     return depth == 0
 
 
-def _split_shared_suffix(cands: list[Candidate], text: str, vocab: Vocab) -> list[Candidate]:
+def _split_shared_suffix(cands: list[Candidate], text: str, breakers: NameBreakers) -> list[Candidate]:
     """洪恩、禾光幼儿园 → 洪恩 + 禾光幼儿园: the bare names before a school list share its suffix."""
     extra = []
     for c in cands:
@@ -333,22 +331,22 @@ def _split_shared_suffix(cands: list[Candidate], text: str, vocab: Vocab) -> lis
         pos = c.start
         while pos >= 2 and text[pos - 1] == "、":
             m = re.search(rf"([{CJK}]{{2,4}})$", text[:pos - 1])
-            if not m or m.group(1) in vocab.stop:
+            if not m or m.group(1) in breakers.stop:
                 break
             extra.append(Candidate(m.start(1), m.end(1), "SCHOOL", 0.6, 3, "shared-suffix"))
             pos = m.start(1)
     return cands + extra
 
 
-def find_candidates(doc: Doc, vocab: Vocab) -> list[Candidate]:
+def find_candidates(doc: Doc, breakers: NameBreakers) -> list[Candidate]:
     """Every rule's candidates, overlapping alternatives included."""
     context = doc._.context or {}
     toks = Tokens.of(doc)
     text = toks.text
     cands = (_policy_candidates(text) + _date_candidates(text) + _quoted_candidates(text)
-             + _office_candidates(toks, vocab) + _school_candidates(toks, vocab) + _program_candidates(toks, vocab)
-             + _region_candidates(toks, context, vocab) + _list_candidates(text))
-    return _split_shared_suffix(cands, text, vocab)
+             + _office_candidates(toks, breakers) + _school_candidates(toks, breakers) + _program_candidates(toks, breakers)
+             + _region_candidates(toks, context, breakers) + _list_candidates(text))
+    return _split_shared_suffix(cands, text, breakers)
 
 
 def candidate_features(text: str, c: Candidate) -> dict[str, float]:
@@ -370,7 +368,7 @@ def candidate_features(text: str, c: Candidate) -> dict[str, float]:
     return f
 
 
-def context_features(toks: Tokens, vocab: Vocab, c: Candidate) -> dict[str, float]:
+def context_features(toks: Tokens, breakers: NameBreakers, c: Candidate) -> dict[str, float]:
     """The words around the span: the verb or function word before a name says where it starts."""
     i = bisect_right(toks.starts, c.start) - 1  # token holding the first character
     j = bisect_left(toks.starts, c.end)  # token after the span
@@ -378,7 +376,7 @@ def context_features(toks: Tokens, vocab: Vocab, c: Candidate) -> dict[str, floa
         if k < 0 or k >= len(toks.words):
             return "^"
         w = toks.words[k]
-        return w if w in vocab.stop or not NAMEY.match(w) else "name"
+        return w if w in breakers.stop or not NAMEY.match(w) else "name"
     prev = cls(i - 1) if toks.starts[i] == c.start else "mid"
     first, nxt = cls(i), cls(j)
     if prev == "“" and nxt == "”":  # a quoted name: what is said of it stands outside the quotes
@@ -410,13 +408,13 @@ class EntityRules:
 
     def __init__(self, name: str):
         self.name = name
-        self.breaking: frozenset[str] = frozenset()
-        self.vocab = Vocab.of(STOP_WORDS)
+        self.corpus_words: frozenset[str] = frozenset()
+        self.breakers = NameBreakers.of(STOP_WORDS)
         self.ranker = FeatureClassifier()
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for c in self.select(doc, find_candidates(doc, self.vocab)):
+        for c in self.select(doc, find_candidates(doc, self.breakers)):
             span = doc.char_span(c.start, c.end, label=c.label, alignment_mode="expand")
             if span is not None:
                 span._.confidence = c.confidence
@@ -437,7 +435,7 @@ class EntityRules:
         return cands
 
     def features(self, toks: Tokens, c: Candidate) -> dict[str, float]:
-        return candidate_features(toks.text, c) | context_features(toks, self.vocab, c)
+        return candidate_features(toks.text, c) | context_features(toks, self.breakers, c)
 
     @staticmethod
     def choose(scored: list[Candidate], threshold_for: Callable[[str], float]) -> list[Candidate]:
@@ -454,7 +452,7 @@ class EntityRules:
         rows, labels = [], []
         for doc, gold in docs_and_gold:
             toks = Tokens.of(doc)
-            for c in find_candidates(doc, self.vocab):
+            for c in find_candidates(doc, self.breakers):
                 rows.append(self.features(toks, c))
                 labels.append((c.start, c.end, c.label) in gold)
         self.ranker = FeatureClassifier().fit(rows, labels, seed=seed)
@@ -464,13 +462,13 @@ class EntityRules:
         self._set_words(breaking_words(Path(corpus) if corpus else None))
 
     def _set_words(self, words: set[str]) -> None:
-        self.breaking = frozenset(words)
-        self.vocab = Vocab.of(STOP_WORDS | self.breaking)
+        self.corpus_words = frozenset(words)
+        self.breakers = NameBreakers.of(STOP_WORDS | self.corpus_words)
 
     def to_disk(self, path, exclude=()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / self.WORDS_FILE).write_text("\n".join(sorted(self.breaking)), encoding="utf-8")
+        (path / self.WORDS_FILE).write_text("\n".join(sorted(self.corpus_words)), encoding="utf-8")
         if self.ranker.trained:
             self.ranker.to_disk(path / self.RANKER_FILE)
 

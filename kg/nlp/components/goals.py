@@ -21,7 +21,9 @@ from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY, doc_text
 from kg.records import Goal
-from kg.zh.numbers import NUMBER, Quantity, find_dates, find_quantities, normalize, parse_number
+from kg.zh.dates import find_dates
+from kg.zh.markers import MARKER
+from kg.zh.numbers import NUMBER, Quantity, find_quantities, normalize, parse_number
 from kg.ingest.structure import split_sentences
 
 # A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
@@ -39,8 +41,7 @@ RULE_CONFIDENCE = {
 
 _OPEN, _CLOSE = "（(“‘《「[【", "）)”’》」]】"
 _CLAUSE_END = set("，,；;：:。！？!?")
-_SECTION_MARK = re.compile(
-    r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是要]|\d+\s*[.．、]|[.．])\s*")
+_SECTION_MARK = re.compile(rf"^\s*(?:{MARKER}|[.．])\s*")
 # Left out of a span where they lead it: commitment cues, adverbs and framing verbs.
 _LEAD = re.compile(
     r"^(?:力争|确保|争取|争创|努力|力求|实现|计划|预计|要|将|并|且|同时|其中|也|还|再次|再|顺利|能够|"
@@ -93,8 +94,7 @@ _STRONG_CMP = re.compile(r"不少于|不低于|不小于|至少|最少|以上|�
 _ACTIVITY_UNITS = {"期"}
 _ORDINAL = re.compile(r"第\s*$")
 # A sentence that is only a heading (1.资源建设扎实推进。 二是…要有新突破。) states no goal.
-_HEADING = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是要]|\d+\s*[.．、])[^，,；;]{0,16}[。；;]?\s*$")
+_HEADING = re.compile(rf"^\s*{MARKER}[^，,；;]{{0,16}}[。；;]?\s*$")
 _MEDAL = "枚"
 
 

@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import GOALS_KEY, SpanRelation, doc_text, span_key
 from kg.schema import RELATION_TYPES
+from kg.zh.markers import MARKER
 
 # The kinds of rule, weakest first: where two rules label one pair, the stronger one's label
 # wins.  A cue word or adjacency; a clause subject or framing date; the nearest programme.
@@ -70,9 +71,8 @@ def candidate_pairs(doc: Doc) -> list[tuple[Span, Span, Span]]:
 # --- positions and cue words ------------------------------------------------
 _CLAUSE_MARK = re.compile(r"[,，:：]")  # sentences already end at 。；!?
 # What may stand before a clause's subject: heading markers, connectives, space.
-_LEAD_MARK = r"\s|\d+[.．、]|[一二三四五六七八九十]+[是要、]"  # space and list markers
-_CLAUSE_LEAD = re.compile(rf"^(?:{_LEAD_MARK}|[(（][一二三四五六七八九十\d]+[)）]|同时|此外|其中|另外)*$")
-_DATE_LEAD = re.compile(rf"^(?:{_LEAD_MARK}|到|至|在|于|截至)*$")
+_CLAUSE_LEAD = re.compile(rf"^(?:\s|{MARKER}|同时|此外|其中|另外)*$")
+_DATE_LEAD = re.compile(rf"^(?:\s|{MARKER}|到|至|在|于|截至)*$")
 # Between two items of one list: 、/和/与/及, or quotes closing and reopening (“甲”“乙”).
 _LIST_JOIN = re.compile(r"^\s*(?:[”’\"]?\s*(?:、|和|与|及|以及)\s*[“‘\"]?|[”’\"]\s*[“‘\"])\s*$")
 # Between a list and the goal right after it (甲、乙等{…}).

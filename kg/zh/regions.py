@@ -1,0 +1,38 @@
+"""How Chinese administrative regions are written: the levels, the names without a level, and the words
+that look like regions but refer instead of naming (全区, 本市).
+
+The entity rules propose regions from it, the metadata finds a document's place in its issuer's name,
+and resolution splits and canonicalises region names with it.
+"""
+from __future__ import annotations
+
+import re
+
+# The levels a bureau's own region is written with (海门区, 南通市, 南县, 江苏省).
+REGION_LEVELS = "省市区县"
+# The administrative levels a place name ends in (内蒙古自治区, 延边朝鲜族自治州, 正蓝旗), longest first.
+ADMIN_LEVELS = "(?:自治区|自治州|省|市|州|盟|区|县|旗)"
+# What makes 全区, 本市, 我县, 各区, 该县 refer to a region instead of naming one.
+REFERRING = "全本我各该"
+_LEVEL_SUFFIX = re.compile(r"(?:市|区|县|省|自治县|新区)$")
+
+
+def without_level(name: str) -> str:
+    """海门区 → 海门: the name as it is also written alone."""
+    return _LEVEL_SUFFIX.sub("", name)
+
+
+# Regions that are not written with a 省/市/区/县 suffix.
+KNOWN_REGIONS: tuple[str, ...] = (
+    "长三角", "京津冀", "珠三角", "粤港澳大湾区", "京津", "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁",
+    "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
+    "四川", "贵州", "云南", "陕西", "甘肃", "青海", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+    "台湾",
+)
+
+# Words ending in 省/市/区/县 that are not regions.
+NOT_REGIONS: frozenset[str] = frozenset("""
+全省 本省 外省 全市 本市 大市 城市 都市 超市 股市 全区 本区 城区 园区 社区 校区 片区 新区 地区 辖区 景区 山区 郊区 老区
+市区 县区 区县 街区 教区 政区 小区 强区 示范区 实验区 试验区 先行区 引领区 责任区 服务区 发展区 普惠区 均衡区 集聚区
+功能区 保护区 全县 本县 外县 市县 省市 强县 示范县
+""".split())
