@@ -138,7 +138,7 @@ def year_id(year: int) -> str:
 
 
 def entity_id(label: Label, name: str, region: str | None = None) -> str:
-    """The key of an entity node: its label and normalised name, and for a School or Office its region
+    """The key of an entity node: its label and normalized name, and for a School or Office its region
     ("" for a national body that belongs to none)."""
     key = name if region is None else f"{region}{_REGION_SEP}{name}"
     return f"{_PREFIX[label]}:{key}"

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY
 from kg.nlp.components.goals import RULE_CONFIDENCE, find_goals
-from kg.zh.numbers import find_quantities, normalize, parse_number, parse_quantity
+from kg.zh.numbers import find_quantities, normalize_digits, parse_number, parse_quantity
 
 # --- numbers -----------------------------------------------------------------------------------
 
@@ -61,7 +61,7 @@ def test_find_quantities_keeps_offsets_and_skips_chinese_numerals_without_unit()
 
 def test_normalize_keeps_length():
     text = "达到９５％，计１２．５"
-    assert normalize(text) == "达到95%，计12.5" and len(normalize(text)) == len(text)
+    assert normalize_digits(text) == "达到95%，计12.5" and len(normalize_digits(text)) == len(text)
 
 
 # --- the component on written sentences ----------------------------------------------------------

@@ -13,7 +13,7 @@ from kg.graph.build import GOAL_FIELD, build_graph, summary
 from kg.ingest.documents import document_from_lines
 from kg.records import Goal, Mention, Relation, Unit
 from kg.schema import RELATION_LABELS, Label, document_id, entity_id, year_id
-from kg.graph.resolve import normalise, resolve
+from kg.graph.resolve import normalize_name, resolve
 
 PROPERTY_TYPES = (str, int, float, bool)
 
@@ -66,10 +66,10 @@ def test_the_five_documents_cover_five_regions_named_as_their_text_names_them(se
             assert graph.nodes[office]["label"] == "Office" and d.id in graph.nodes[office]["docs"]
 
 
-def test_programs_and_policies_merge_across_documents_by_normalised_name(seeds):
+def test_programs_and_policies_merge_across_documents_by_normalized_name(seeds):
     documents, units, graph = seeds
     for label, node_label in (("PROGRAM", "Program"), ("POLICY", "Policy")):
-        names = {normalise(u.text[m.start:m.end]) for u in units for m in u.entities if m.label == label}
+        names = {normalize_name(u.text[m.start:m.end]) for u in units for m in u.entities if m.label == label}
         nodes = [d for _, d in graph.nodes(data=True) if d["label"] == node_label]
         assert len(nodes) == len(names)
     # No policy title is written the same way in two seed documents, but programmes are.

@@ -11,7 +11,7 @@ graph must hold it once.  Resolution has two steps:
    a one-character region to the longer region it starts (海 → 海门), and
    区/市/县教育局 to the document's issuing office when the document's region is
    of that level.
-2. Across documents, mentions are merged by key: label + normalised name, plus
+2. Across documents, mentions are merged by key: label + normalized name, plus
    the region for School and Office (the document's region, unless the name
    starts with a region).  Regions take a canonical form: 海门 becomes 海门区 when
    the document (else the corpus) writes 海门区 somewhere; 南通市海门区 is 海门区.
@@ -49,7 +49,7 @@ def display(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_VARIANTS)
 
 
-def normalise(text: str) -> str:
+def normalize_name(text: str) -> str:
     """A name as compared: its display form without quotes and title marks."""
     return display(text).translate(_QUOTES)
 
@@ -93,7 +93,7 @@ class _Regions:
 
     def __init__(self, documents: list[Document], names: dict[str, dict[str, list[str]]]):
         mentioned = [p for doc in documents for n in names[doc.id]["REGION"] for p in _region_parts(n)]
-        mentioned += [p for doc in documents if doc.region for p in _region_parts(normalise(doc.region))]
+        mentioned += [p for doc in documents if doc.region for p in _region_parts(normalize_name(doc.region))]
         self.full = {n for n in mentioned if _is_full_region(n)}
         self.bare = {n for n in mentioned if len(n) >= 2 and not _is_full_region(n)}
         self.by_doc: dict[str, Counter] = {}
@@ -101,7 +101,7 @@ class _Regions:
         pattern = (re.compile("(" + "|".join(map(re.escape, sorted(self.bare, key=len, reverse=True)))
                               + f")[{REGION_LEVELS}]") if self.bare else None)
         for doc in documents:
-            sources = [normalise(s) for s in (doc.region, doc.office, doc.title) if s]
+            sources = [normalize_name(s) for s in (doc.region, doc.office, doc.title) if s]
             sources += [n for label in ("REGION", "OFFICE", "SCHOOL") for n in names[doc.id][label]]
             found = Counter(m.group(0) for s in sources for m in pattern.finditer(s)) if pattern else Counter()
             self.by_doc[doc.id] = found
@@ -162,14 +162,14 @@ class _Resolver:
     def __init__(self, documents: list[Document], units: list[Unit]):
         self.documents = {d.id: d for d in documents}
         self.units = units
-        # doc → label → normalised names, in order of first mention
+        # doc → label → normalized names, in order of first mention
         self.names: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.surfaces: dict[tuple, Counter] = defaultdict(Counter)  # local node → display forms
         self.mention_local: dict[MentionRef, tuple] = {}
         self.dates: list[tuple[MentionRef, str, int | None]] = []
         self._read_mentions()
         self.regions = _Regions(documents, self.names)
-        self.doc_region = {d.id: self.regions.canonical(normalise(d.region), d.id) if d.region else ""
+        self.doc_region = {d.id: self.regions.canonical(normalize_name(d.region), d.id) if d.region else ""
                            for d in documents}
 
     def _read_mentions(self) -> None:
@@ -189,7 +189,7 @@ class _Resolver:
                 if m.label == MentionLabel.DATE:
                     self.dates.append((ref, surface, para_year.get((unit.doc, unit.para)) or doc.year))
                     continue
-                norm = normalise(surface)
+                norm = normalize_name(surface)
                 local = ("local", unit.doc, m.label, norm)
                 if norm not in self.names[unit.doc][m.label]:
                     self.names[unit.doc][m.label].append(norm)
@@ -221,7 +221,7 @@ class _Resolver:
         """区/市/县教育局 in a document of that level is the document's issuing office."""
         m = _LOCAL_BUREAU.fullmatch(norm)
         if m and doc.office and self.doc_region[doc.id].endswith(m.group(1)):
-            return self.key("OFFICE", normalise(doc.office), doc.id)
+            return self.key("OFFICE", normalize_name(doc.office), doc.id)
         return None
 
     def resolve(self) -> Resolution:
@@ -243,7 +243,7 @@ class _Resolver:
         for doc in self.documents.values():
             if doc.office:
                 meta = ("meta", doc.id, "office", display(doc.office))
-                issuer[doc.id] = self.key("OFFICE", normalise(doc.office), doc.id)
+                issuer[doc.id] = self.key("OFFICE", normalize_name(doc.office), doc.id)
                 links.add_edge(meta, ("key", issuer[doc.id]))
                 direct.add(meta)
             if doc.region:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.zh.numbers import normalize, parse_number
+from kg.zh.numbers import normalize_digits, parse_number
 
 _YEAR = r"(?:19|20)\d{2}(?!\d)"
 _CN_DIGIT = "〇零一二三四五六七八九"
@@ -129,7 +129,7 @@ def _mention(m: re.Match, context_year: int | None) -> DateMention | None:
 def find_dates(text: str, context_year: int | None = None, *, bare: bool = False) -> list[DateMention]:
     """The dates written in `text`, in order, with the year each places ("relative" ones from
     `context_year`); `bare`: also a year written without 年 (a title's 2024, a heading's, a mention's)."""
-    found = (_mention(m, context_year) for m in (_DATES_BARE if bare else _DATES).finditer(normalize(text)))
+    found = (_mention(m, context_year) for m in (_DATES_BARE if bare else _DATES).finditer(normalize_digits(text)))
     return [d for d in found if d is not None]
 
 

@@ -4,7 +4,7 @@ Chinese numerals go through cn2an; this module adds what the documents
 need around it: full-width digits, magnitudes after Arabic digits (5万),
 approximation marks between number and unit (500余万元) and percentages
 (百分之九十五, 30%).  Pure functions; offsets are character offsets into the
-text given, which `normalize` never shifts.
+text given, which `normalize_digits` never shifts.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ _QUANTITY = re.compile(
 )
 
 
-def normalize(text: str) -> str:
+def normalize_digits(text: str) -> str:
     """Full-width digits, ％ and ． to ASCII; one character for one, so offsets hold."""
     return text.translate(_FULLWIDTH)
 
@@ -49,7 +49,7 @@ def _plain(value: float) -> int | float:
 
 def parse_number(text: str) -> int | float:
     """8, 8.5, 二百, 两千, 一万二, 5万, 1.2亿, ８ → the number; ValueError otherwise."""
-    raw = normalize(text).strip()
+    raw = normalize_digits(text).strip()
     if raw.startswith("百分之"):
         raw = raw[3:]
     if raw[:1] in ("百", "千"):  # 百分之百, 千余: a leading magnitude means one of it
@@ -90,7 +90,7 @@ def _quantity(m: re.Match) -> Quantity | None:
 
 def parse_quantity(text: str) -> Quantity | None:
     """The quantity that makes up all of `text` (5万人次, 百分之九十五, 30%, 3-5所), else None."""
-    m = _QUANTITY.fullmatch(normalize(text).strip())
+    m = _QUANTITY.fullmatch(normalize_digits(text).strip())
     return _quantity(m) if m else None
 
 
@@ -101,7 +101,7 @@ def find_quantities(text: str) -> list[Quantity]:
     Chinese numerals count only with a unit or as 百分之….
     """
     out = []
-    for m in _QUANTITY.finditer(normalize(text)):
+    for m in _QUANTITY.finditer(normalize_digits(text)):
         is_arabic = m["num"] is not None and m["num"][0].isdigit()
         if not (m["pct"] or is_arabic or m["unit"]):
             continue

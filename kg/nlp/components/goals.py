@@ -23,7 +23,7 @@ from kg.nlp.components.extensions import GOALS_KEY, doc_text
 from kg.records import Goal
 from kg.zh.dates import find_dates
 from kg.zh.markers import MARKER
-from kg.zh.numbers import NUMBER, Quantity, find_quantities, normalize, parse_number
+from kg.zh.numbers import NUMBER, Quantity, find_quantities, normalize_digits, parse_number
 from kg.ingest.structure import split_sentences
 
 # A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
@@ -100,7 +100,7 @@ _MEDAL = "枚"
 
 @dataclass
 class _Sentence:
-    """One sentence of a paragraph and what its clauses need: the (normalised) paragraph text,
+    """One sentence of a paragraph and what its clauses need: the (normalized) paragraph text,
     bracket nesting, the dates written in the sentence, and the paragraph's frame year and status."""
 
     text: str
@@ -307,7 +307,7 @@ def find_goals(text: str, context: dict | None = None) -> list[Goal]:
     if context.get("metadata"):
         return []  # a website line (title, 发布时间…) states no goal
     frame_year = context.get("year") or context.get("doc_year")
-    norm = normalize(text)
+    norm = normalize_digits(text)
     inside = _inside_brackets(norm)
     goals: list[Goal] = []
     for ss, se in split_sentences(norm):
