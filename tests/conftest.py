@@ -1,4 +1,10 @@
-"""Shared fixtures: the seed corpus and gold from ../shared, and one loaded pipeline per session."""
+"""Shared fixtures: the seed corpus and gold from ../shared, one loaded pipeline and one Bolt server per session;
+and the markers, given by what a test needs (pyproject.toml registers them).
+
+A test that needs the Bolt server is `bolt`, one that drives Chromium `browser`, one that runs the notebooks
+`notebook`, one that installs the wheel `wheel`, one that runs `kg extract` or training end to end on the seed
+corpus `e2e`; every other test is `unit` (`pytest -m unit`, under a minute).
+"""
 from __future__ import annotations
 
 import json
@@ -13,6 +19,20 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
 GOLD = SHARED / "annotations" / "seeds.gold.jsonl"
 KG = str(Path(sys.executable).with_name("kg"))  # the console script of the venv running the tests
+
+
+# Marker by fixture (fixtures a test needs, directly or through other fixtures) and by test module.
+MARK_BY_FIXTURE = {"bolt_server": "bolt", "browser": "browser"}
+MARK_BY_MODULE = {"test_notebooks.py": "notebook", "test_wheel.py": "wheel", "test_extract.py": "e2e",
+                  "test_train.py": "e2e"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marks = {mark for fixture, mark in MARK_BY_FIXTURE.items() if fixture in item.fixturenames}
+        marks |= {mark for module, mark in MARK_BY_MODULE.items() if item.path.name == module}
+        for mark in sorted(marks or {"unit"}):
+            item.add_marker(mark)
 
 
 def run_kg(*args: str) -> subprocess.CompletedProcess:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from kg.explore.explorer import FileGraph, visualization
 from kg.explore.style import PALETTE, relationship_colour
 from kg.explore.view import view_data, write_graph_html
 
-REPO = Path(__file__).resolve().parents[1]
+
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
