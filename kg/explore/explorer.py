@@ -4,7 +4,7 @@
 NEO4J_DATABASE; read-only transactions through kg.io.query) and from the files of
 `kg build` otherwise (graph.json read by kg.io.export.read_graph; the folder is
 $KG_GRAPH, default out/demo).  Both sources give the same columns and rows: the
-Neo4j side runs the cypher/ library query where one exists (or a query of this
+Neo4j side runs the library query (kg/io/queries) where one exists (or a query of this
 module), the file side computes the same answer from the networkx graph.  List
 cells are sorted, so answers compare equal whichever side gave them.
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 DEFAULT_GRAPH = Path("out/demo")
 GRAPH_ENV = "KG_GRAPH"
 
-# Questions that have no cypher/ library file; the file side answers them with the functions of FileGraph.
+# Questions that have no library query; the file side answers them with the functions of FileGraph.
 _INLINE = {
     "label_counts": """
         MATCH (n) RETURN labels(n)[0] AS label, count(*) AS nodes""",
@@ -109,30 +109,30 @@ class Explorer:
                       ["relationships", "relationship"], descending=("relationships",))
 
     def documents(self, region: str = "") -> pd.DataFrame:
-        """cypher/documents_by_region_year: documents with region, years, kind, issuer, publication date."""
+        """Library query documents_by_region_year: documents with region, years, kind, issuer, publication date."""
         return _frame(self._rows("documents_by_region_year", region=region),
                       ["region", "years", "kind", "document", "issued_by", "published"], ["region", "document"])
 
     def entities(self, limit: int = 25) -> pd.DataFrame:
-        """cypher/entities_most_documents: the entities mentioned in the most documents."""
+        """Library query entities_most_documents: the entities mentioned in the most documents."""
         return _frame(self._rows("entities_most_documents", limit=limit),
                       ["label", "entity", "documents", "mentions"], ["documents", "mentions", "entity", "label"],
                       descending=("documents", "mentions"))
 
     def coresponsible_offices(self, min_shared: int = 1) -> pd.DataFrame:
-        """cypher/office_coresponsibility: office pairs that run or join the same programmes."""
+        """Library query office_coresponsibility: office pairs that run or join the same programmes."""
         return _frame(self._rows("office_coresponsibility", min_shared=min_shared),
                       ["office", "partner", "shared", "programmes"], ["shared", "office", "partner"],
                       descending=("shared",))
 
     def policies_across_regions(self, limit: int = 20) -> pd.DataFrame:
-        """cypher/policies_across_regions: policies cited in the most regions."""
+        """Library query policies_across_regions: policies cited in the most regions."""
         return _frame(self._rows("policies_across_regions", limit=limit),
                       ["policy", "regions", "documents", "mentions", "region_names"],
                       ["regions", "documents", "mentions", "policy"], descending=("regions", "documents", "mentions"))
 
     def goals_by_region_year(self) -> pd.DataFrame:
-        """cypher/goals_by_region_year: planned, achieved and numeric goals per region and year."""
+        """Library query goals_by_region_year: planned, achieved and numeric goals per region and year."""
         return _frame(self._rows("goals_by_region_year"), ["region", "year", "planned", "achieved", "numeric"],
                       ["region", "year"])
 

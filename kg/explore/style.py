@@ -2,7 +2,7 @@
 
 graph.html (kg.explore.view), the report's charts (kg.explore.report) and the notebooks' neo4j-viz views
 (kg.explore.explorer) take their colours from here; they are those of the Neo4j Browser style sheet
-cypher/browser/kg.grass (tests/test_view.py holds the two to the same colours), so a label
+cypher/browser/kg.grass (tests/explore/test_view.py holds the two to the same colours), so a label
 looks the same wherever it is drawn.
 """
 from __future__ import annotations

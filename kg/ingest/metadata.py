@@ -14,10 +14,10 @@ from collections import Counter
 
 from kg.records import Document, Paragraph
 from kg.ingest.structure import find_headings
+from kg.zh import CJK
 from kg.zh.dates import DAY, OPEN, PLAN, RANGE, DateMention, find_dates, first_date
 from kg.zh.regions import ADMIN_LEVELS, REFERRING, REGION_LEVELS
 
-_CJK = r"\u4e00-\u9fff"
 _SOURCE_LABELS = ("信息来源", "文章来源", "来源", "发布机构", "发文机关", "发布单位", "发文单位")
 _DATE_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期")
 _INDEX_LABELS = ("索引号",)
@@ -35,14 +35,14 @@ _CHROME = re.compile(r"扫一扫|二维码|打印本页|打印此页|关闭窗�
                      r"无障碍|繁體|English")
 
 _TITLE_CUE = re.compile(r"计划|要点|思路|打算|总结|规划|方案|意见|通知|报告|纲要|工作")
-_KIND = re.compile(rf"(?P<action_plan>行动计划|行动方案|规划|[三五十两]年(?=[{_CJK}]{{0,4}}(?:行动|计划|规划)))|"
+_KIND = re.compile(rf"(?P<action_plan>行动计划|行动方案|规划|[三五十两]年(?=[{CJK}]{{0,4}}(?:行动|计划|规划)))|"
                    r"(?P<summary>总结)|(?P<plan>计划|要点|思路|打算)")
 _SPAN_YEARS = {"两": 2, "三": 3, "五": 5, "十": 10}
 _OFFICE_SUFFIX = re.compile(r"(?:局|厅|委员会|教委|工委|政府|办公室|中心)$")
-_BUREAU = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=年))(?P<name>[{_CJK}]{{1,5}}?[市区县旗](?:教育体育局|教育和体育局|教体局|教育局))")
+_BUREAU = re.compile(rf"(?:^|(?<=[^{CJK}])|(?<=年))(?P<name>[{CJK}]{{1,5}}?[市区县旗](?:教育体育局|教育和体育局|教体局|教育局))")
 # The place an office or title starts with: 南通市海门区…, 南县…, 曹妃甸区… (a chain of units).
-_PLACE = re.compile(rf"^(?:中共)?(?P<place>(?:[{_CJK}]{{1,7}}?{ADMIN_LEVELS})+)")
-_UNIT = re.compile(rf"[{_CJK}]+?{ADMIN_LEVELS}")
+_PLACE = re.compile(rf"^(?:中共)?(?P<place>(?:[{CJK}]{{1,7}}?{ADMIN_LEVELS})+)")
+_UNIT = re.compile(rf"[{CJK}]+?{ADMIN_LEVELS}")
 
 
 def apply_metadata(document: Document) -> None:

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import doc_text
 from kg.nlp.components.function_words import breaking_words
-from kg.zh import dates
+from kg.zh import CJK, dates
 from kg.zh.lexicon import (
     DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_POLICIES, KNOWN_PROGRAMS, MIN_LEN_BY_HEAD, NOT_OFFICES,
     OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS, UNIQUE_SCHOOLS, WEAK_PROGRAM_HEADS,
@@ -35,7 +35,6 @@ from kg.zh.lexicon import (
 from kg.zh.markers import MARKER_TOKEN
 from kg.zh.regions import KNOWN_REGIONS, NOT_REGIONS, REFERRING, REGION_LEVELS, without_level
 
-CJK = r"\u4e00-\u9fff"
 CJK_CHAR = re.compile(f"[{CJK}]")
 NAMEY = re.compile(rf"^[{CJK}A-Za-z0-9０-９][{CJK}A-Za-z0-9０-９·•\.\+\-²]*$")
 BARE_COUNT = re.compile(r"^[一二三四五六七八九十两0-9]+[个项大条张类种]")
