@@ -26,17 +26,12 @@ SHARED = REPO.parent / "shared"
 
 def seed_graph():
     """The seed corpus with its GOLD facts, as the tests build it."""
-    import warnings
-
     from kg.graph.build import build_graph
     from kg.ingest.read import read_path
-    from kg.io.jsonl import JsonlWarning, read_units
+    from kg.io.jsonl import read_units
 
     documents, _ = read_path(SHARED / "corpus" / "seeds")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", JsonlWarning)  # line 111's repaired ids: reported by kg eval/train
-        units = read_units(SHARED / "annotations" / "seeds.gold.jsonl")
-    return build_graph(documents, units, extractor="gold")
+    return build_graph(documents, read_units(SHARED / "annotations" / "seeds.gold.jsonl"), extractor="gold")
 
 
 def server_cpu(pid: int | None) -> float:

@@ -10,16 +10,6 @@ import pytest
 from conftest import GOLD, SHARED
 from kg.io.jsonl import JsonlError, read_input_units, read_units, write_units
 from kg.records import Unit
-from kg.schema import RELATION_TYPES
-
-
-def test_relation_table_is_schema_section_3():
-    section = SHARED.joinpath("SCHEMA.md").read_text(encoding="utf-8").split("## 3.")[1].split("## 4.")[0]
-    table = {}
-    for label, heads, tails in re.findall(r"^\| `(\w+)` \| ([A-Z, ]+) \| ([A-Z, ]+) \|", section, re.M):
-        table[label] = (frozenset(heads.replace(" ", "").split(",")), frozenset(tails.replace(" ", "").split(",")))
-    assert len(table) == 5
-    assert table == RELATION_TYPES
 
 
 def test_every_gold_file_reads_whole():
