@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import KG
 from kg.cli import app
 from kg.nlp.evaluate import EvalError, evaluate, iou, match_goals, mean_reports, render
 from kg.io.jsonl import write_units
@@ -143,7 +143,7 @@ def test_cli_json_on_files(tmp_path, gold_units, perturbed):
     pred, expected = perturbed
     write_units(gold_units, tmp_path / "gold.jsonl")
     write_units(pred, tmp_path / "pred.jsonl")
-    run = subprocess.run([str(REPO / ".venv/bin/kg"), "eval", str(tmp_path / "gold.jsonl"),
+    run = subprocess.run([KG, "eval", str(tmp_path / "gold.jsonl"),
                           str(tmp_path / "pred.jsonl"), "--json", "--by-doc"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
