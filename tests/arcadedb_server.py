@@ -5,8 +5,8 @@ Cypher. It runs in a child process because the neo4j driver and the JVM in one p
 
 As a script: `python tests/arcadedb_server.py ROOT DATABASE` starts the server under ROOT on free ports
 (the root password comes from $ARCADEDB_ROOT_PASSWORD, never the command line), creates DATABASE over the HTTP
-API, prints `READY <bolt port> <http port>` and stops cleanly on SIGTERM/SIGINT or when its stdin closes
-(so it dies with the parent). `BoltServer.start()` is the parent's side.
+API unless ROOT already holds it (a restart), prints `READY <bolt port> <http port>` and stops cleanly on
+SIGTERM/SIGINT or when its stdin closes (so it dies with the parent). `BoltServer.start()` is the parent's side.
 """
 from __future__ import annotations
 
@@ -61,7 +61,8 @@ def serve(root: Path, database: str) -> None:
         signal.signal(sig, lambda *_: stop.set())
     threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     try:
-        http_command(http_port, password, f"create database {database}")
+        if not (root / "databases" / database).is_dir():  # a restart on the same ROOT reopens the database
+            http_command(http_port, password, f"create database {database}")
         print(f"READY {bolt_port} {http_port}", flush=True)
         while not stop.wait(0.2):
             pass

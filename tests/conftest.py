@@ -3,10 +3,12 @@ and the markers, given by what a test needs (pyproject.toml registers them).
 
 A test that needs the Bolt server is `bolt`, one that drives Chromium `browser`, one that runs the notebooks
 `notebook`, one that installs the wheel `wheel`, one that runs `kg extract` or training end to end on the seed
-corpus `e2e`; every other test is `unit` (`pytest -m unit`, under a minute).
+corpus `e2e`, one that kills, races or times real processes and servers `reliability`; every other test is `unit`
+(`pytest -m unit`, under a minute).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -24,13 +26,15 @@ KG = str(Path(sys.executable).with_name("kg"))  # the console script of the venv
 # Marker by fixture (fixtures a test needs, directly or through other fixtures) and by test module.
 MARK_BY_FIXTURE = {"bolt_server": "bolt", "browser": "browser"}
 MARK_BY_MODULE = {"test_notebooks.py": "notebook", "test_wheel.py": "wheel", "test_extract.py": "e2e",
-                  "test_train.py": "e2e"}
+                  "test_train.py": "e2e", "test_reliability.py": "reliability"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         marks = {mark for fixture, mark in MARK_BY_FIXTURE.items() if fixture in item.fixturenames}
         marks |= {mark for module, mark in MARK_BY_MODULE.items() if item.path.name == module}
+        marks |= {mark.name for mark in item.iter_markers() if mark.name in {*MARK_BY_FIXTURE.values(),
+                                                                           *MARK_BY_MODULE.values()}}
         for mark in sorted(marks or {"unit"}):
             item.add_marker(mark)
 
@@ -38,6 +42,12 @@ def pytest_collection_modifyitems(items):
 def run_kg(*args: str) -> subprocess.CompletedProcess:
     """The `kg` command run as a user runs it, from the repository root."""
     return subprocess.run([KG, *args], capture_output=True, text=True, cwd=REPO)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """{relative path: sha256} of every file under `folder`: two builds are the same build when these are equal."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def kg_extract(source: Path, out: Path) -> Path:
@@ -142,9 +152,16 @@ EXAMPLES = REPO / "examples"
 
 
 @pytest.fixture(scope="session")
-def examples_graph(tmp_path_factory):
-    """The graph `kg build examples` makes with the shipped pipeline."""
-    from kg.build import build
+def shipped_nlp():
+    """The shipped (trained) pipeline, loaded once."""
     from kg.nlp.pipeline import load
 
-    return build(EXAMPLES, tmp_path_factory.mktemp("examples_build"), load()).graph
+    return load()
+
+
+@pytest.fixture(scope="session")
+def examples_graph(tmp_path_factory, shipped_nlp):
+    """The graph `kg build examples` makes with the shipped pipeline."""
+    from kg.build import build
+
+    return build(EXAMPLES, tmp_path_factory.mktemp("examples_build") / "out", shipped_nlp).graph

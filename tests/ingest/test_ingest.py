@@ -274,3 +274,24 @@ def test_single_file_and_missing_path(tmp_path):
     assert documents == [] and "unsupported file type .pdf" in skipped[0].reason
     with pytest.raises(FileNotFoundError, match="nowhere"):
         read_path(tmp_path / "nowhere")
+
+
+def test_a_fifo_or_a_dangling_link_in_a_folder_is_skipped_with_its_reason(tmp_path):
+    (tmp_path / "good.txt").write_text(CLEAN, encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    (tmp_path / "notes").symlink_to(tmp_path / "nowhere")  # not a document's name: ignored like notes.pdf
+    documents, skipped = read_path(tmp_path)  # never opens the FIFO, so it cannot block
+    assert [d.id for d in documents] == ["good.txt"]
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert set(reasons) == {"pipe.txt", "gone.txt"}
+    assert "FIFO" in reasons["pipe.txt"] and "not a regular file" in reasons["pipe.txt"]
+    assert "dangling symbolic link" in reasons["gone.txt"] and "deleted.txt" in reasons["gone.txt"]
+
+
+def test_a_fifo_given_directly_is_named_as_one_and_never_read(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    documents, skipped = read_path(fifo)
+    assert documents == [] and len(skipped) == 1
+    assert "FIFO" in skipped[0].reason and "empty" not in skipped[0].reason

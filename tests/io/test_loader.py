@@ -205,3 +205,47 @@ def test_arcadedb_ignores_the_bolt_read_access_mode(bolt_server):
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
             session.execute_read(lambda tx: tx.run("CREATE (:Probe {id: 'p'})").consume())
     assert fetch(bolt_server, database, "MATCH (n:Probe) RETURN count(n) AS n") == [{"n": 1}]
+
+
+def _query_cli(server, database: str, path: Path, *args: str):
+    return CliRunner().invoke(app, ["query", str(path), "--uri", server.uri, "--user", server.user,
+                                    "--database", database, *args], env={"NEO4J_PASSWORD": server.password})
+
+
+def test_schema_commands_in_a_query_file_are_refused_and_the_schema_stays(bolt_driver, bolt_server, tmp_path):
+    """ArcadeDB applies a schema command at once, even in a read transaction the driver then rolls back: such a
+    query must never be sent, and no message may say it was rolled back."""
+    from kg.io.loader import schema_statements
+
+    database = bolt_server.create_database("query_schema")
+    for statement in schema_statements():
+        fetch(bolt_server, database, statement)
+
+    def schema() -> tuple[list, list]:
+        return (sorted(r["name"] for r in fetch(bolt_server, database, "SHOW INDEXES")),
+                sorted(r["name"] for r in fetch(bolt_server, database, "SHOW CONSTRAINTS")))
+
+    before = schema()
+    assert "kg_document_id" in before[1]
+    for name, text in (("drop", "DROP CONSTRAINT kg_document_id"),
+                       ("index", "CREATE INDEX kg_probe IF NOT EXISTS FOR (n:Document) ON (n.title)")):
+        path = tmp_path / f"{name}.cypher"
+        path.write_text(text, encoding="utf-8")
+        result = _query_cli(bolt_server, database, path)
+        assert result.exit_code == 1 and "refused" in result.output, result.output
+        assert "rolled back" not in result.output
+    assert schema() == before
+
+
+def test_a_query_file_takes_every_parameter_it_uses(bolt_server, seed_db, tmp_path):
+    import json
+
+    path = tmp_path / "by_year.cypher"
+    path.write_text("MATCH (d:Document) WHERE d.year = $year RETURN count(d) AS n", encoding="utf-8")
+    result = _query_cli(bolt_server, seed_db, path, "--param", "year=2024", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"n": 2}]
+    result = _query_cli(bolt_server, seed_db, path, "--param", "years=2024")
+    assert result.exit_code == 1 and "no parameter years (it takes: year)" in result.output
+    result = _query_cli(bolt_server, seed_db, path)
+    assert result.exit_code == 1 and "needs a value for $year (--param year=…)" in result.output
