@@ -46,6 +46,14 @@ class Paragraph:
     metadata: bool = False  # a website line (title, 来源, 发布时间, 索引号…), not body text
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not read or not extracted, and why (named in the command's output, report and manifest)."""
+
+    path: str
+    reason: str
+
+
 @dataclass
 class Document:
     """One source file with the metadata the website printed around the text."""

@@ -22,8 +22,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from kg.graph.build import summary
-from kg.ingest.read import Skipped
-from kg.records import Document
+from kg.records import Document, Skipped
 from kg.schema import ENTITY_NODE_LABELS, FACT_TYPES, document_id
 from kg.explore.style import PALETTE, relationship_colour, style
 

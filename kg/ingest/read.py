@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
+import stat
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -22,8 +24,9 @@ from docx.opc.exceptions import OpcError
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from kg.ingest.documents import make_document
-from kg.records import Document
+from kg.ingest.documents import documents_from_units, make_document
+from kg.io.jsonl import read_input_units
+from kg.records import Document, Skipped
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
 MAX_BYTES = 20 * 1024 * 1024
@@ -39,14 +42,6 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # not in text files, bar a stray one
 
 
-@dataclass
-class Skipped:
-    """A file that was not read, and why."""
-
-    path: str
-    reason: str
-
-
 class IngestError(Exception):
     """A file that cannot be read; the message names the file."""
 
@@ -55,23 +50,47 @@ class IngestError(Exception):
         self.path, self.reason = str(path), reason
 
 
+class Corpus:
+    """The inputs of a run: the files of a folder (recursively, in sorted path order) or one file, or the documents
+    of a JSONL of units {"doc", "para", "text"}.  Listed when made (FileNotFoundError, or kg.io.jsonl.JsonlError
+    for a broken JSONL, before any work); iterating reads each file as its Document or as a Skipped with the reason,
+    one at a time, so a corpus of files is never held in memory here."""
+
+    def __init__(self, path: Path):
+        self.path = path = Path(path)
+        self.documents: list[Document] | None = None
+        if path.suffix == ".jsonl" and path.is_file():
+            self.documents = [document for document, _ in documents_from_units(read_input_units(path))]
+            return
+        if path.is_dir():
+            self.root = path
+            # not is_file(): a FIFO or a dangling link with a document's name is reported, not silently left out
+            self.files = sorted((p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and not p.is_dir()),
+                                key=lambda p: p.relative_to(path).as_posix())
+        elif path.exists() or path.is_symlink():
+            self.root, self.files = path.parent, [path]
+        else:
+            raise FileNotFoundError(f"{path}: no such file or directory")
+
+    def __len__(self) -> int:
+        return len(self.documents if self.documents is not None else self.files)
+
+    def __iter__(self) -> Iterator[Document | Skipped]:
+        if self.documents is not None:
+            yield from self.documents
+            return
+        for file in self.files:
+            try:
+                yield read_document(file, self.root)
+            except IngestError as exc:
+                yield Skipped(exc.path, exc.reason)
+
+
 def read_path(path: Path) -> tuple[list[Document], list[Skipped]]:
-    """All documents of a file or a folder (recursively, in sorted path order), and the files skipped."""
-    path = Path(path)
-    if path.is_dir():
-        root = path
-        files = sorted((p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()),
-                       key=lambda p: p.relative_to(root).as_posix())
-    elif path.exists():
-        root, files = path.parent, [path]
-    else:
-        raise FileNotFoundError(f"{path}: no such file or directory")
+    """All documents of a file or a folder (`Corpus`), and the files skipped."""
     documents, skipped = [], []
-    for file in files:
-        try:
-            documents.append(read_document(file, root))
-        except IngestError as exc:
-            skipped.append(Skipped(exc.path, exc.reason))
+    for item in Corpus(path):
+        (skipped if isinstance(item, Skipped) else documents).append(item)
     return documents, skipped
 
 
@@ -95,13 +114,29 @@ def read_document(path: Path, root: Path) -> Document:
     return make_document(path.relative_to(root).as_posix(), str(path), paragraphs)
 
 
+_NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"))
+
+
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, after its status says it is a regular file of a readable size (a FIFO is never opened,
+    so reading one cannot block)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise IngestError(path, f"too large: {size / 2**20:.1f} MB (limit {MAX_BYTES // 2**20} MB)")
-        if size == 0:
-            raise IngestError(path, "empty file")
+        status = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise IngestError(path, f"dangling symbolic link (to {os.readlink(path)}, which does not exist)") from None
+        raise IngestError(path, "no such file") from None
+    except OSError as exc:
+        raise IngestError(path, f"cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(status.st_mode)), "not a file")
+        raise IngestError(path, f"not a regular file ({kind})")
+    if status.st_size > MAX_BYTES:
+        raise IngestError(path, f"too large: {status.st_size / 2**20:.1f} MB (limit {MAX_BYTES // 2**20} MB)")
+    if status.st_size == 0:
+        raise IngestError(path, "empty file")
+    try:
         return path.read_bytes()
     except PermissionError:
         raise IngestError(path, "permission denied") from None

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from kg.graph.build import summary
-from kg.ingest.read import Skipped
+from kg.records import Skipped
 from kg.explore.report import cjk_font, most_connected, write_report
 
 SECTIONS = ["# Build report", "## What was read", "## What was extracted", "## Goals by year and region",
