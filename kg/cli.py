@@ -55,15 +55,15 @@ def _load_nlp(command: str, pipeline: Path | None = None, config: Path | None = 
         _fail(command, exc)
 
 
-def _read_documents(input_path: Path):
-    """Documents from a folder/file of documents, or from a JSONL of units {"doc","para","text"}."""
-    from kg.ingest.documents import documents_from_units
-    from kg.ingest.read import read_path
-    from kg.io.jsonl import read_input_units
+def _corpus(command: str, input_path: Path):
+    """The inputs (kg.ingest.read.Corpus): listed now, read one at a time later; a broken JSONL is a one-line error."""
+    from kg.ingest.read import Corpus
+    from kg.io.jsonl import JsonlError
 
-    if input_path.suffix == ".jsonl":
-        return [document for document, _ in documents_from_units(read_input_units(input_path))], []
-    return read_path(input_path)
+    try:
+        return Corpus(input_path)
+    except JsonlError as exc:
+        _fail(command, exc)
 
 
 def _report_skipped(skipped) -> None:
@@ -80,23 +80,28 @@ def extract(
     pipeline: Annotated[Optional[Path], typer.Option(help="A saved pipeline to use instead of the shipped one.")] = None,
     min_confidence: Annotated[float, typer.Option(help="Drop predictions below this confidence.")] = 0.0,
 ) -> None:
-    """Extract entities, goals and relations: one SCHEMA line per paragraph, in input order."""
-    from kg.nlp.extract import extract_units
-    from kg.io.jsonl import JsonlError, write_units
+    """Extract entities, goals and relations: one SCHEMA line per paragraph, in input order, written as it comes."""
+    from kg.files import atomic_text
+    from kg.io.jsonl import unit_line
+    from kg.nlp.extract import extract_document
+    from kg.records import Skipped
 
-    try:
-        documents, skipped = _read_documents(input_path)
-    except JsonlError as exc:
-        _fail("extract", exc)
-    nlp = _load_nlp("extract", pipeline)
-    total = sum(len(d.paragraphs) for d in documents)
-    with progress_bar() as bar:
-        task = bar.add_task("extracting", total=total)
-        units = list(extract_units(nlp, documents, min_confidence=min_confidence,
-                                   on_unit=lambda _: bar.advance(task)))
-    with _writing("extract", output):
-        write_units(units, output)
-    typer.echo(f"{len(units)} paragraphs from {len(documents)} document(s) → {output}")
+    corpus = _corpus("extract", input_path)
+    documents, paragraphs, skipped = 0, 0, []
+    with _writing("extract", output), atomic_text(output) as out:  # opened first: checked before the work
+        nlp = _load_nlp("extract", pipeline)
+        with progress_bar() as bar:
+            task = bar.add_task("extracting", total=len(corpus))
+            for item in corpus:
+                result = item if isinstance(item, Skipped) else extract_document(nlp, item,
+                                                                                 min_confidence=min_confidence)
+                if isinstance(result, Skipped):
+                    skipped.append(result)
+                else:
+                    out.writelines(map(unit_line, result))
+                    documents, paragraphs = documents + 1, paragraphs + len(result)
+                bar.advance(task)
+    typer.echo(f"{paragraphs} paragraphs from {documents} document(s) → {output}")
     _report_skipped(skipped)
     if skipped:
         raise typer.Exit(1)
@@ -151,35 +156,60 @@ _USER = typer.Option(help="User (env NEO4J_USER, default neo4j). The password is
 _DATABASE = typer.Option(help="Database (env NEO4J_DATABASE, default: the server's default).")
 
 
-@app.command()
+class _LoadFailed(Exception):
+    """A load that did not happen or did not finish; the message names the URI (never the password)."""
+
+
+def _load_into(command: str, graph, config, source: Path, batch_size: int = 1000) -> str:
+    """Load `graph` (read from `source`) under the database's lock, so a second kg load into the same database waits
+    for the first (kg.io.loader.load_lock); returns the summary line."""
+    from kg.files import exclusive
+    from kg.io.loader import LoadError, load_graph, load_lock
+    from kg.io.neo4j import Neo4jUnavailable, connect
+
+    def waiting(pid: int | None) -> None:
+        typer.echo(f"kg {command}: waiting for another kg load into {config.uri} database "
+                   f"{config.database or '(default)'} (pid {pid}) to finish", err=True)
+
+    try:
+        with exclusive(load_lock(config), wait=True, on_wait=waiting), connect(config) as driver:
+            return load_graph(graph, driver, config.database, batch_size=batch_size).summary(config.uri)
+    except Neo4jUnavailable as exc:
+        raise _LoadFailed(exc) from None
+    except LoadError as exc:
+        raise _LoadFailed(f"{config.uri}: {exc}") from None
+    except ValueError as exc:  # a graph the loader refuses, before any write
+        raise _LoadFailed(f"{source}: {exc}") from None
+
+
+@app.command(epilog="For a graph of more than about a million nodes and relationships, an empty database loads "
+                    "far faster from the neo4j/ CSV files of the build with neo4j-admin (README: Big graphs).")
 def load(
-    graph_path: Annotated[Path, typer.Argument(exists=True, help="A graph folder or node-link JSON (kg build).")],
+    graph_path: Annotated[Path, typer.Argument(exists=True, help="A build folder (kg build), or a node-link JSON.")],
     uri: Annotated[Optional[str], _URI] = None,
     user: Annotated[Optional[str], _USER] = None,
     database: Annotated[Optional[str], _DATABASE] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per UNWIND transaction.")] = 1000,
 ) -> None:
-    """Load a graph into Neo4j, replacing the facts of the documents it contains."""
-    from kg.io.export import graph_file, read_graph
-    from kg.io.loader import LoadError, load_graph
-    from kg.io.neo4j import Neo4jUnavailable, connect
+    """Load a graph into Neo4j, replacing the facts of the documents it contains.
 
-    graph_path = graph_file(graph_path)
+    A build folder is loaded only when its files match its manifest.json; a second kg load into the same database
+    from this machine waits for the first.
+    """
+    from kg.io.export import read_graph
+    from kg.io.manifest import ManifestError, verified_graph_file
+
     try:
+        graph_path = verified_graph_file(graph_path)
         graph = read_graph(graph_path)
+    except ManifestError as exc:
+        _fail("load", exc)
     except (OSError, ValueError) as exc:
         _fail("load", f"{graph_path}: {exc}")
-    config = _neo4j_config(uri, user, database)
     try:
-        with connect(config) as driver:
-            report = load_graph(graph, driver, config.database, batch_size=batch_size)
-    except ValueError as exc:
-        _fail("load", f"{graph_path}: {exc}")
-    except Neo4jUnavailable as exc:
+        typer.echo(_load_into("load", graph, _neo4j_config(uri, user, database), graph_path, batch_size))
+    except _LoadFailed as exc:
         _fail("load", exc)
-    except LoadError as exc:
-        _fail("load", f"{config.uri}: {exc}")
-    typer.echo(report.summary(config.uri))
 
 
 @app.command()
@@ -192,15 +222,19 @@ def query(
     user: Annotated[Optional[str], _USER] = None,
     database: Annotated[Optional[str], _DATABASE] = None,
 ) -> None:
-    """Run a Cypher query in a read-only transaction and print the answer."""
+    """Run a Cypher query in a read-only transaction and print the answer.
+
+    A query that would write or change the schema is refused before it is sent.
+    """
     from kg.io.neo4j import Neo4jUnavailable, connect
-    from kg.io.query import FORMATS, QueryError, find_query, format_rows, parse_param, run_query
+    from kg.io.query import FORMATS, QueryError, check_query, find_query, format_rows, parse_param, run_query
 
     try:
         if fmt not in FORMATS:
             raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
         cypher = find_query(name)
         params = dict(parse_param(p) for p in param)
+        check_query(cypher, params)  # before connecting: nothing is sent for a query that writes
         config = _neo4j_config(uri, user, database)
         with connect(config) as driver:
             keys, rows = run_query(driver, cypher, params, config.database)
@@ -211,30 +245,39 @@ def query(
 
 @app.command()
 def build(
-    corpus: Annotated[Path, typer.Argument(exists=True, help="Folder or file of documents.")],
+    corpus_path: Annotated[Path, typer.Argument(exists=True, metavar="CORPUS", help="Folder or file of documents.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the graph files.")],
     pipeline: Annotated[Optional[Path], typer.Option(help="A saved pipeline instead of the shipped one.")] = None,
     neo4j_uri: Annotated[Optional[str], typer.Option(
         "--neo4j-uri", help="Also load into this Neo4j (env NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE).")] = None,
 ) -> None:
-    """Documents → extracted facts → resolved graph → GraphML, JSON, neo4j-admin CSV (and Neo4j)."""
+    """Documents → extracted facts → resolved graph → GraphML, JSON, neo4j-admin CSV, manifest (and Neo4j).
+
+    OUT is replaced whole at the end (a failed or interrupted build leaves the previous one); a second kg build into
+    the same OUT fails at once.
+    """
     from rich.console import Console
     from rich.table import Table
 
-    from kg.build import build as run_build
-    from kg.io.jsonl import JsonlError
-    from kg.io.loader import LoadError, load_graph
-    from kg.io.neo4j import Neo4jUnavailable, connect
+    from kg.build import BuildError, build as run_build
+    from kg.files import Busy, folder_lock
 
-    try:
-        documents = _read_documents(corpus)
-    except JsonlError as exc:
-        _fail("build", exc)
-    nlp = _load_nlp("build", pipeline)
-    with progress_bar() as bar, _writing("build", output):
-        task = bar.add_task("extracting", total=sum(len(d.paragraphs) for d in documents[0]))
-        result = run_build(corpus, output, nlp, on_unit=lambda _: bar.advance(task), documents=documents)
-    table = Table(title=f"kg build: {len(result.documents)} document(s), {len(result.units)} paragraphs")
+    corpus = _corpus("build", corpus_path)
+    with _writing("build", output):
+        try:
+            with folder_lock(output):  # taken before the pipeline loads, so a second build fails at once
+                nlp = _load_nlp("build", pipeline)
+                with progress_bar() as bar:
+                    task = bar.add_task("extracting", total=len(corpus))
+                    result = run_build(corpus_path, output, nlp, items=corpus,
+                                       on_document=lambda _: bar.advance(task))
+        except Busy as exc:
+            _fail("build", f"{output} is being built by another kg build (pid {exc.pid}); wait for it to finish "
+                           f"or build into another folder")
+        except BuildError as exc:
+            _report_skipped(exc.skipped)
+            _fail("build", exc)
+    table = Table(title=f"kg build: {len(result.documents)} document(s), {result.paragraphs} paragraphs")
     table.add_column("nodes")
     table.add_column("count", justify="right")
     table.add_column("relationships")
@@ -246,20 +289,13 @@ def build(
         e = edges[i] if i < len(edges) else ("", "")
         table.add_row(n[0], str(n[1]), e[0], str(e[1]))
     Console().print(table)
-    typer.echo(f"written to {output}: " + ", ".join(sorted({p.relative_to(output).parts[0] for p in result.files})))
+    typer.echo(f"written to {output}: " + ", ".join(sorted({name.split("/")[0] for name in result.files})))
     failed = bool(result.skipped)
     if neo4j_uri:
-        config = _neo4j_config(neo4j_uri, None, None)
         try:
-            with connect(config) as driver:
-                report = load_graph(result.graph, driver, config.database)
-            typer.echo(report.summary(config.uri))
-        except Neo4jUnavailable as exc:
+            typer.echo(_load_into("build", result.graph, _neo4j_config(neo4j_uri, None, None), output))
+        except _LoadFailed as exc:
             typer.echo(f"kg build: the graph files are written, but loading failed: {exc}", err=True)
-            failed = True
-        except LoadError as exc:
-            typer.echo(f"kg build: the graph files are written, but loading into {config.uri} failed: {exc}",
-                       err=True)
             failed = True
     _report_skipped(result.skipped)
     if failed:

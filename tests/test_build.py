@@ -57,9 +57,14 @@ def test_an_oversized_paragraph_skips_its_document_and_the_rest_is_built(tmp_pat
     assert "long.txt" not in (tmp_path / "out" / "extracted.jsonl").read_text(encoding="utf-8")
 
 
-def test_a_failed_rebuild_leaves_the_previous_build_whole(tmp_path, shipped_nlp, monkeypatch):
-    out = tmp_path / "out"
-    build(corpus(tmp_path / "one", a=WITH_SCHOOL), out, shipped_nlp)
+def copy_of(build_folder: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    return Path(shutil.copytree(build_folder, tmp_path / "out"))
+
+
+def test_a_failed_rebuild_leaves_the_previous_build_whole(built, tmp_path, shipped_nlp, monkeypatch):
+    out = copy_of(built, tmp_path)
     before = snapshot(out)
 
     def broken(*args, **kwargs):
@@ -72,11 +77,10 @@ def test_a_failed_rebuild_leaves_the_previous_build_whole(tmp_path, shipped_nlp,
     assert leftovers(out) == []
 
 
-def test_a_build_that_read_nothing_keeps_the_previous_build(tmp_path, shipped_nlp):
+def test_a_build_that_read_nothing_keeps_the_previous_build(built, tmp_path, shipped_nlp):
     from kg.build import BuildError
 
-    out = tmp_path / "out"
-    build(corpus(tmp_path / "good", a=WITH_SCHOOL), out, shipped_nlp)
+    out = copy_of(built, tmp_path)
     before = snapshot(out)
     bad = corpus(tmp_path / "bad", empty="")
     with pytest.raises(BuildError, match=r"no document could be read from .*bad \(1 skipped\).*left as it was"):
@@ -84,15 +88,14 @@ def test_a_build_that_read_nothing_keeps_the_previous_build(tmp_path, shipped_nl
     assert snapshot(out) == before and leftovers(out) == []
 
 
-def test_a_rebuild_leaves_no_stale_file(tmp_path, shipped_nlp):
-    out = tmp_path / "out"
-    build(corpus(tmp_path / "one", a=WITH_SCHOOL), out, shipped_nlp)
+def test_a_rebuild_leaves_no_stale_file(built, tmp_path, shipped_nlp):
+    out = copy_of(built, tmp_path)
     assert (out / "neo4j" / "nodes" / "School.csv").is_file()
-    fresh = tmp_path / "fresh"
     build(corpus(tmp_path / "two", b=WITHOUT_SCHOOL), out, shipped_nlp)
-    build(tmp_path / "two", fresh, shipped_nlp)
     assert not (out / "neo4j" / "nodes" / "School.csv").exists()
-    assert snapshot(out) == snapshot(fresh)  # the same files, byte for byte, as a build into a new folder
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(snapshot(out)) == set(manifest["files"]) | {"manifest.json"}  # every file is the new build's
+    assert [item["doc"] for item in manifest["inputs"]] == ["b.txt"]
     assert leftovers(out) == []
 
 

@@ -50,7 +50,7 @@ def _props(**values: Any) -> dict[str, Any]:
 
 
 class _Builder:
-    def __init__(self, documents: list[Document], units: list[Unit], resolution: Resolution, extractor: str):
+    def __init__(self, documents: list[Document], units: Iterable[Unit], resolution: Resolution, extractor: str):
         self.g = nx.MultiDiGraph()
         self.documents = documents
         self.units = units
@@ -206,10 +206,13 @@ class _Builder:
 
 def build_graph(documents: Iterable[Document], units: Iterable[Unit], *, extractor: str = "rules",
                 resolution: Resolution | None = None) -> nx.MultiDiGraph:
-    """The graph of `documents` with the facts of `units`; `extractor` names who found the facts
+    """The graph of `documents` with the facts of `units` (read twice: by the resolver, then the builder);
+    `extractor` names who found the facts
     ("rules", "model"; "gold" for the annotations).  Relations whose ends do not resolve or do not fit
     SCHEMA section 3 are left out and counted in `graph.graph["skipped …"]`."""
-    documents, units = list(documents), list(units)
+    documents = list(documents)
+    if iter(units) is units:  # a one-shot iterator; a list or a kg.io.jsonl.UnitFile is read once per pass
+        units = list(units)
     resolution = resolution or resolve(documents, units)
     return _Builder(documents, units, resolution, extractor).build()
 

@@ -159,7 +159,7 @@ def _abbreviation_target(norm: str, label: str, names: list[str]) -> str | None:
 
 
 class _Resolver:
-    def __init__(self, documents: list[Document], units: list[Unit]):
+    def __init__(self, documents: list[Document], units: Iterable[Unit]):
         self.documents = {d.id: d for d in documents}
         self.units = units
         # doc → label → normalized names, in order of first mention
@@ -295,5 +295,5 @@ class _Resolver:
 
 
 def resolve(documents: Iterable[Document], units: Iterable[Unit]) -> Resolution:
-    """Resolve every mention of `units` (paragraphs of `documents`) to an entity."""
-    return _Resolver(list(documents), list(units)).resolve()
+    """Resolve every mention of `units` (paragraphs of `documents`, read once) to an entity."""
+    return _Resolver(list(documents), units).resolve()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, overload
 
 from kg.files import write_atomic
@@ -149,10 +149,10 @@ def _unit(obj: Any) -> Unit:
     return Unit.from_json(obj)
 
 
-def _read(path: str | os.PathLike, parse: Callable[..., Unit], strict: bool):
-    """Parse every non-blank line; raise on the first problem, or collect problems and skip the lines."""
-    units: list[Unit] = []
-    problems: list[JsonlError] = []
+def _parsed(path: str | os.PathLike, parse: Callable[..., Unit], problems: list[JsonlError] | None
+            ) -> Iterator[Unit]:
+    """Every non-blank line parsed, one at a time; the first problem raises, or with a `problems` list is
+    collected there and its line skipped."""
     seen: dict[tuple[str, int], int] = {}  # (doc, para) -> line number
     try:
         with open(path, "rb") as fh:  # bytes, so a bad encoding is one line's problem, not the file's
@@ -170,16 +170,34 @@ def _read(path: str | os.PathLike, parse: Callable[..., Unit], strict: bool):
                     if key in seen:
                         raise _LineError(f"paragraph {unit.para} of {unit.doc!r} already appeared on line {seen[key]}")
                     seen[key] = number
-                    units.append(unit)
                 except (_LineError, UnicodeDecodeError) as exc:
                     error = JsonlError(path, number, str(exc) if isinstance(exc, _LineError)
                                        else f"not UTF-8 text: {exc}")
-                    if strict:
+                    if problems is None:
                         raise error from None
                     problems.append(error)
+                    continue
+                yield unit
     except OSError as exc:
         raise JsonlError(path, None, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _read(path: str | os.PathLike, parse: Callable[..., Unit], strict: bool):
+    """Parse every non-blank line; raise on the first problem, or collect problems and skip the lines."""
+    problems: list[JsonlError] | None = None if strict else []
+    units = list(_parsed(path, parse, problems))
     return units if strict else (units, problems)
+
+
+class UnitFile:
+    """The labelled units of a SCHEMA JSONL file, read line by line each time it is iterated (strict), so a pass
+    over a large `extracted.jsonl` holds one unit at a time; kg.graph.build_graph iterates it twice."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = path
+
+    def __iter__(self) -> Iterator[Unit]:
+        return _parsed(self.path, _unit, None)
 
 
 @overload
@@ -204,8 +222,12 @@ def read_input_units(path, *, strict=True):
     return _read(path, _input_unit, strict)
 
 
+def unit_line(unit: Unit) -> str:
+    """A unit as one JSONL line (with its line break)."""
+    return json.dumps(unit.to_json(), ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def write_units(units: Iterable[Unit], path: str | os.PathLike) -> int:
     """Write one JSON line per unit, in order; returns the count.  An unserialisable unit leaves
     the old file (kg.files.write_atomic)."""
-    return write_atomic(path, (json.dumps(unit.to_json(), ensure_ascii=False, allow_nan=False) + "\n"
-                               for unit in units))
+    return write_atomic(path, map(unit_line, units))

@@ -10,20 +10,33 @@ Why it is shaped like this:
   (relationships with that `doc`, its Document/Section/Sentence/Goal nodes) are deleted, so re-loading a
   re-extracted document replaces it without touching other documents. Entity nodes keep the union of their
   `docs`/`aliases` across loads; one no other document mentions any more is removed with the document.
+- Concurrent loads: two loads into one database from this machine take turns (`load_lock`, an advisory file lock
+  per URI and database that the second `kg load` waits on). Loads that do not share the lock (from two machines)
+  can still collide: two MERGEs creating the same entity key make one of them fail on the uniqueness constraint
+  (Neo.ClientError.Schema.ConstraintValidationFailed, which the driver does not retry); Neo4j's guidance for
+  concurrent MERGE is to retry, so such a transaction is run again (`_COLLISION_RETRIES`), when the MERGE finds the
+  node the other load created. Every transaction is idempotent (MERGE by key, SET, deletes by document), so
+  running it again is safe. The entity statement's first SET takes the node's write lock before `docs` is read,
+  so two loads' document lists are merged, not overwritten.
 - The Cypher is the subset Neo4j 5 and ArcadeDB (the Bolt server the tests run against) both execute; the
   DDL below is accepted by both as written, so no server detection is needed.
 """
 from __future__ import annotations
 
+import hashlib
+import random
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
+from kg.files import cache_dir
+from kg.io.neo4j import Neo4jConfig
 from kg.progress import progress_bar
 from kg.schema import ENTITY_NODE_LABELS, NODE_LABELS, REL_TYPES, Label
 
@@ -247,6 +260,30 @@ def _run_transaction(tx, transaction: Transaction) -> list[tuple[list, Any]]:
     return out
 
 
+def load_lock(config: Neo4jConfig) -> Path:
+    """The advisory lock file (kg.files.exclusive) of one database of one server, as this machine names it."""
+    key = f"{config.uri}\n{config.database or ''}"
+    return cache_dir() / "locks" / f"load-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lock"
+
+
+_COLLISION = "Neo.ClientError.Schema.ConstraintValidationFailed"
+_COLLISION_RETRIES = 6
+
+
+def _write(session, transaction: Transaction) -> list[tuple[list, Any]]:
+    """One managed write transaction (`execute_write` retries transient errors), run again with a growing random
+    pause when a concurrent MERGE collided with it on a uniqueness constraint."""
+    attempt = 0
+    while True:
+        try:
+            return session.execute_write(_run_transaction, transaction)
+        except Neo4jError as exc:
+            if exc.code != _COLLISION or attempt == _COLLISION_RETRIES:
+                raise
+        time.sleep(random.uniform(0.05, 0.1) * 2 ** attempt)
+        attempt += 1
+
+
 def load_graph(graph: nx.MultiDiGraph, driver: Driver, database: str | None = None, *, batch_size: int = 1000,
                progress: bool = True) -> LoadReport:
     """Replace the documents of `graph` in `database` (the server's default when None) by the graph's facts,
@@ -270,7 +307,7 @@ def load_graph(graph: nx.MultiDiGraph, driver: Driver, database: str | None = No
                 for transaction in transactions:
                     bar.update(task, description=transaction[0][0].name)
                     while True:  # deletions repeat until every statement removed fewer than `limit` rows
-                        results = session.execute_write(_run_transaction, transaction)
+                        results = _write(session, transaction)
                         for (step, _, params), (values, counters) in zip(transaction, results):
                             report.nodes_created += counters.nodes_created
                             report.nodes_deleted += counters.nodes_deleted

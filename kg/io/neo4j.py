@@ -1,14 +1,17 @@
 """Where the Neo4j server is and how to reach it: one connection for the loader, the queries and the notebooks.
 
-Settings come from options, else the NEO4J_* variables; the password only from NEO4J_PASSWORD or a prompt,
-never the command line.  `connect` verifies the connection, so a server that is down or refuses the
-credentials is one clear error naming the URI before anything is read or written.
+Settings come from options, else the NEO4J_* variables; the password from NEO4J_PASSWORD or a prompt, never a
+command-line option.  A user and password written into the URI (bolt://user:pass@host, which the driver refuses)
+are taken out of it and used, so the URI kept, and named in every message, never carries the password.
+`connect` verifies the connection, so a server that is down or refuses the credentials is one clear error naming
+the URI before anything is read or written.
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable
@@ -34,13 +37,22 @@ class Neo4jConfig:
                  password: Callable[[], str] | None = None) -> "Neo4jConfig":
         """Options win over NEO4J_URI/NEO4J_USER/NEO4J_DATABASE; the password is NEO4J_PASSWORD, else `password()`
         (the CLI passes a hidden prompt)."""
-        secret = os.environ.get(ENV["password"])
+        address, uri_user, uri_password = split_credentials(uri or os.environ.get(ENV["uri"]) or cls.uri)
+        secret = uri_password if uri_password is not None else os.environ.get(ENV["password"])
         if secret is None and password is not None:
             secret = password()
-        return cls(uri=uri or os.environ.get(ENV["uri"]) or cls.uri,
-                   user=user or os.environ.get(ENV["user"]) or cls.user,
-                   database=database or os.environ.get(ENV["database"]) or None,
-                   password=secret or "")
+        return cls(uri=address, user=user or uri_user or os.environ.get(ENV["user"]) or cls.user,
+                   database=database or os.environ.get(ENV["database"]) or None, password=secret or "")
+
+
+def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
+    """(the URI without user information, its user, its password): bolt://neo:pw@host:7687 → bolt://host:7687."""
+    parts = urlsplit(uri)
+    if "@" not in parts.netloc:
+        return uri, None, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    return urlunsplit(parts._replace(netloc=host)), unquote(user) or None, unquote(password) if colon else None
 
 
 def connect(config: Neo4jConfig) -> Driver:

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY, doc_text, span_key
-from kg.records import Document, Mention, Paragraph, Relation, Unit
+from kg.records import Document, Mention, Paragraph, Relation, Skipped, Unit
 
 
 def paragraph_context(document: Document, paragraph: Paragraph) -> dict:
@@ -45,6 +45,25 @@ def extract_units(nlp: Language, documents: Iterable[Document], *, min_confidenc
         if on_unit:
             on_unit(unit)
         yield unit
+
+
+def oversized(nlp: Language, document: Document) -> str | None:
+    """Why the pipeline cannot take the document, or None.  spaCy refuses a text over `nlp.max_length` (E088); no
+    bureau paragraph comes near (the seeds' longest is under 20,000 characters), so such a line is a dump or a
+    lost line break, and the document is skipped with the reason rather than cut at guessed places."""
+    for paragraph in document.paragraphs:
+        if len(paragraph.text) > nlp.max_length:
+            return (f"paragraph {paragraph.para} is {len(paragraph.text):,} characters long, over the pipeline's "
+                    f"limit of {nlp.max_length:,} (spaCy's max_length): break it into lines")
+    return None
+
+
+def extract_document(nlp: Language, document: Document, *, min_confidence: float = 0.0) -> list[Unit] | Skipped:
+    """The document's units in paragraph order, or a Skipped saying why it cannot be extracted."""
+    reason = oversized(nlp, document)
+    if reason:
+        return Skipped(document.path, reason)
+    return list(extract_units(nlp, [document], min_confidence=min_confidence))
 
 
 def doc_to_unit(doc: Doc, *, min_confidence: float = 0.0) -> Unit:

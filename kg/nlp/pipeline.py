@@ -14,8 +14,8 @@ import spacy
 from spacy.language import Language
 
 from kg.nlp import components  # noqa: F401  (registers the kg_* factories)
-from kg.files import write_atomic
-from kg.nlp.segmenter import cache_dir, ensure_model
+from kg.files import cache_dir, write_atomic
+from kg.nlp.segmenter import ensure_model
 
 # Package data, read through importlib.resources; an installed package is a folder of files (spaCy loads paths).
 PACKAGE_DATA = Path(str(files("kg.nlp")))

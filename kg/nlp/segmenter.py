@@ -7,13 +7,14 @@ keeps only the two model files.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+from kg.files import cache_dir
 
 SDIST = "pkuseg==0.0.25"
 MEMBER_DIR = "pkuseg-0.0.25/pkuseg/models/default/"
@@ -23,10 +24,6 @@ MODEL_FILES = ("weights.npz", "features.msgpack")  # spacy-pkuseg's own format: 
 
 class ModelUnavailable(RuntimeError):
     """The segmentation model is neither cached nor obtainable."""
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("KG_CACHE") or Path.home() / ".cache" / "kg")
 
 
 def model_dir() -> Path:

@@ -161,9 +161,12 @@ def test_the_password_is_never_an_option_nor_shown():
     assert "s3cret" not in repr(Neo4jConfig("bolt://h:1", "u", None, "s3cret"))
 
 
-def test_cli_loads_an_exported_graph_folder(bolt_server, seed_graph, tmp_path):
+def test_cli_loads_a_graph_folder_with_its_manifest(bolt_server, seed_graph, tmp_path):
+    from kg.io.manifest import Manifest, kg_version, write_manifest
+
     database = bolt_server.create_database("loader_cli")
     export(seed_graph, tmp_path)
+    write_manifest(tmp_path, Manifest(kg_version(), "seeds", [], [], {}))
     result = CliRunner().invoke(app, ["load", str(tmp_path), "--uri", bolt_server.uri, "--user", "root",
                                       "--database", database], env={"NEO4J_PASSWORD": bolt_server.password})
     assert result.exit_code == 0, result.output
