@@ -112,7 +112,7 @@ def test_relations_are_legal_and_rest_on_their_sentence(oracle):
             assert r.label in legal_labels(head.label_, tail.label_), where
             assert (r.sentence_start, r.sentence_end) in sentences, where
             assert r.sentence_start <= max(head.start_char, tail.start_char) < r.sentence_end, where
-        for head, tail in candidate_pairs(mentions_of(doc)):
+        for head, tail in candidate_pairs(doc, mentions_of(doc)):
             assert legal_labels(head.label_, tail.label_)
 
 

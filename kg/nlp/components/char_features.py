@@ -1,16 +1,18 @@
 """Character features for the CRF taggers: what each character is, and what the segmenter,
 the People's Daily POS lexicon, the gazetteers and the rules say about the text around it.
 
-Every helper adds named indicator features to one dict per character; a span that a source
-marks is written with the character's place in it (B, M, E or S for a single character), so
-the tagger learns where a rule's boundaries can be trusted.
+Every helper adds named indicator features to one list per character (crfsuite reads a list of
+strings as features of value 1; a feature written twice counts twice, alike in training and
+use); a span that a source marks is written with the character's place in it (B, M, E or S for
+a single character), so the tagger learns where a rule's boundaries can be trusted.  The
+character window is the costly part and the same for every tagger: it is made once per text.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-Features = dict[str, float]
+Features = list[str]
 _PAD = "^"
 
 
@@ -39,17 +41,19 @@ def place(i: int, start: int, end: int) -> str:
 
 
 def char_window(text: str) -> list[Features]:
-    """The characters at -2…+2, the bigrams and trigram around each one, and their classes."""
+    """The characters at -2…+2, the bigrams and trigram around each one, and their classes: a
+    fresh list per character, to which a tagger adds its own features."""
+    return [list(f) for f in _window(text)]
+
+
+@lru_cache(maxsize=4)
+def _window(text: str) -> tuple[tuple[str, ...], ...]:
     pad = _PAD * 2 + text + _PAD * 2
     classes = _PAD * 2 + "".join(map(char_class, text)) + _PAD * 2
-    out = []
-    for i in range(len(text)):
-        j = i + 2
-        out.append({"bias": 1.0, f"c0={pad[j]}": 1.0, f"c-1={pad[j - 1]}": 1.0, f"c+1={pad[j + 1]}": 1.0,
-                    f"c-2={pad[j - 2]}": 1.0, f"c+2={pad[j + 2]}": 1.0,
-                    f"b-2={pad[j - 2:j]}": 1.0, f"b-1={pad[j - 1:j + 1]}": 1.0, f"b+1={pad[j:j + 2]}": 1.0,
-                    f"b+2={pad[j + 1:j + 3]}": 1.0, f"t={pad[j - 1:j + 2]}": 1.0, f"k={classes[j - 1:j + 2]}": 1.0})
-    return out
+    return tuple(("bias", "c0=" + pad[j], "c-1=" + pad[j - 1], "c+1=" + pad[j + 1], "c-2=" + pad[j - 2],
+                  "c+2=" + pad[j + 2], "b-2=" + pad[j - 2:j], "b-1=" + pad[j - 1:j + 1], "b+1=" + pad[j:j + 2],
+                  "b+2=" + pad[j + 1:j + 3], "t=" + pad[j - 1:j + 2], "k=" + classes[j - 1:j + 2])
+                 for j in range(2, len(text) + 2))
 
 
 def add_brackets(feats: list[Features], text: str) -> None:
@@ -59,9 +63,9 @@ def add_brackets(feats: list[Features], text: str) -> None:
         quote += ch == "“"
         book += ch == "《"
         if quote:
-            feats[i]["in“”"] = 1.0
+            feats[i].append("in“”")
         if book:
-            feats[i]["in《》"] = 1.0
+            feats[i].append("in《》")
         quote -= quote > 0 and ch == "”"
         book -= book > 0 and ch == "》"
 
@@ -74,37 +78,36 @@ def add_words(feats: list[Features], words: list[str], starts: list[int], tags: 
         end = min(start + len(word), n)
         prev = words[k - 1] if k else _PAD
         nxt = words[k + 1] if k + 1 < len(words) else _PAD
-        tag = tags.get(word, "?")
+        tag, length = tags.get(word, "?"), min(len(word), 5)
+        before = ["w-1=" + prev, "pos-1=" + tags.get(prev, "?")]
+        after = ["w+1=" + nxt, "pos+1=" + tags.get(nxt, "?")]
         for i in range(start, end):
             p = place(i, start, start + len(word))
             f = feats[i]
-            f[f"w@{p}"] = 1.0
-            f[f"w={word}@{p}"] = 1.0
-            f[f"wlen={min(len(word), 5)}@{p}"] = 1.0
-            f[f"pos={tag}@{p}"] = 1.0
+            f += ("w@" + p, f"w={word}@{p}", f"wlen={length}@{p}", f"pos={tag}@{p}")
             if p in "BS":
-                f[f"w-1={prev}"] = 1.0
-                f[f"pos-1={tags.get(prev, '?')}"] = 1.0
+                f += before
             if p in "ES":
-                f[f"w+1={nxt}"] = 1.0
-                f[f"pos+1={tags.get(nxt, '?')}"] = 1.0
+                f += after
 
 
 def add_spans(feats: list[Features], spans: Iterable[tuple[int, int, str]], source: str) -> None:
     """Mark spans a source proposes: `source=name@place` on each character they cover."""
     n = len(feats)
     for start, end, name in spans:
+        mark = f"{source}={name}@"
         for i in range(max(start, 0), min(end, n)):
-            feats[i][f"{source}={name}@{place(i, start, end)}"] = 1.0
+            feats[i].append(mark + place(i, start, end))
 
 
 def longest_matches(text: str, names: frozenset[str]) -> list[tuple[int, int]]:
-    """Where listed names occur, the longest one at each position, left to right without overlap."""
-    max_len = _longest(names)
+    """Where listed names (two characters or more) occur, the longest one at each position, left to
+    right without overlap."""
+    lengths = _lengths_by_prefix(names)
     out, i, n = [], 0, len(text)
-    while i < n:
-        for length in range(min(max_len, n - i), 1, -1):
-            if text[i:i + length] in names:
+    while i < n - 1:
+        for length in lengths.get(text[i:i + 2], ()):
+            if i + length <= n and text[i:i + length] in names:
                 out.append((i, i + length))
                 i += length
                 break
@@ -114,5 +117,10 @@ def longest_matches(text: str, names: frozenset[str]) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=8)
-def _longest(names: frozenset[str]) -> int:
-    return max(map(len, names), default=0)
+def _lengths_by_prefix(names: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the names that start with each two characters, longest first."""
+    by_prefix: dict[str, set[int]] = {}
+    for name in names:
+        if len(name) >= 2:
+            by_prefix.setdefault(name[:2], set()).add(len(name))
+    return {prefix: tuple(sorted(lengths, reverse=True)) for prefix, lengths in by_prefix.items()}

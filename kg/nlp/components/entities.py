@@ -391,7 +391,7 @@ class EntityTagger(Pipe):
         doc.ents = spans
         return doc
 
-    def features(self, toks: Tokens, cands: list[Candidate]) -> list[dict[str, float]]:
+    def features(self, toks: Tokens, cands: list[Candidate]) -> list[list[str]]:
         feats = char_window(toks.text)
         add_brackets(feats, toks.text)
         add_words(feats, toks.words, toks.starts, self.word_tags)

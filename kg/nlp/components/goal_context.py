@@ -62,51 +62,51 @@ def _reference_year(context: dict) -> int | None:
 
 
 def status_features(text: str, sentences: list[tuple[int, int]], start: int, end: int, context: dict
-                    ) -> dict[str, float]:
+                    ) -> set[str]:
     """Features of a goal span for the achieved/planned decision."""
     ss, se = _sentence(text, sentences, start)
     before, inside, after = text[ss:start], text[start:end], text[end:se]
-    f = {"bias": 1.0, f"frame={context.get('status')}": 1.0, f"kind={context.get('kind')}": 1.0,
-         f"position={min(4, int(5 * (context.get('position') or 0)))}": 1.0}
-    f[f"document-leans={_lean(context.get('cues') or [0, 0])}"] = 1.0
-    f[f"paragraph-leans={_lean(cue_counts([text]))}"] = 1.0
+    f = {"bias", f"frame={context.get('status')}", f"kind={context.get('kind')}",
+         f"position={min(4, int(5 * (context.get('position') or 0)))}"}
+    f.add(f"document-leans={_lean(context.get('cues') or [0, 0])}")
+    f.add(f"paragraph-leans={_lean(cue_counts([text]))}")
     title = context.get("title") or ""
     for cue in TITLE_CUES:
         if cue in title:
-            f[f"title={cue}"] = 1.0
+            f.add(f"title={cue}")
     for cue in STATUS_CUES:
         if cue in before:
-            f[f"before={cue}"] = 1.0
+            f.add(f"before={cue}")
         if cue in inside:
-            f[f"inside={cue}"] = 1.0
+            f.add(f"inside={cue}")
         if cue in after:
-            f[f"after={cue}"] = 1.0
+            f.add(f"after={cue}")
     for depth, heading in enumerate((context.get("headings") or [])[:3]):
         for cue in HEADING_CUES:
             if cue in heading:
-                f[f"heading={cue}"] = 1.0
-                f[f"heading{depth}={cue}"] = 1.0
+                f.add(f"heading={cue}")
+                f.add(f"heading{depth}={cue}")
     reference = _reference_year(context)
     years = [y for y, _ in context.get("years") or []]
     if reference:
         for d in find_dates(text[ss:se], context.get("year")):
             if d.year:
-                f[f"date={'past' if d.year < reference else 'same' if d.year == reference else 'future'}"] = 1.0
+                f.add(f"date={'past' if d.year < reference else 'same' if d.year == reference else 'future'}")
         if years:
-            f[f"latest-reference={max(-3, min(3, max(years) - reference))}"] = 1.0
+            f.add(f"latest-reference={max(-3, min(3, max(years) - reference))}")
     return f
 
 
 def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end: int, context: dict,
-                    status: str) -> dict[int, dict[str, float]]:
+                    status: str) -> dict[int, set[str]]:
     """The years a goal may be due (or reported) in, each with the features of where the text
     offers it; `status` is the goal's (predicted) status, which changes what a date means."""
     frame = context.get("year")
-    cands: dict[int, dict[str, float]] = {}
+    cands: dict[int, set[str]] = {}
 
     def offer(year: int | None, source: str) -> None:
         if year is not None:
-            cands.setdefault(year, {})[source] = 1.0
+            cands.setdefault(year, set()).add(source)
 
     ss, se = _sentence(text, sentences, start)
     for d in find_dates(text[ss:se], frame):
@@ -145,10 +145,10 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
     reference = _reference_year(context)
     for year, f in cands.items():
         if reference:
-            f[f"minus-reference={max(-3, min(3, year - reference))}"] = 1.0
+            f.add(f"minus-reference={max(-3, min(3, year - reference))}")
         if years:
-            f[f"minus-latest={max(-3, min(3, year - max(years)))}"] = 1.0
+            f.add(f"minus-latest={max(-3, min(3, year - max(years)))}")
         for name in list(f):
-            f[f"{name}|{status}"] = 1.0
-        f["bias"] = 1.0
+            f.add(f"{name}|{status}")
+        f.add("bias")
     return cands

@@ -11,11 +11,10 @@ alone find the goals and give every field.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import srsly
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -23,7 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from kg.ingest.structure import split_sentences
-from kg.nlp.components.char_features import add_spans, add_words, char_window
+from kg.nlp.components.char_features import add_spans, char_window
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import GOALS_KEY, doc_text, split_tokens_at
 from kg.nlp.components.goal_context import status_features, year_candidates
@@ -43,6 +42,9 @@ from kg.zh.numbers import find_quantities
 CLAUSE_CUES = ("达到", "不少于", "不低于", "以上", "突破", "超过", "提高到", "增至", "新增", "新建", "建成", "完成", "实现",
                "累计", "共", "已", "将", "力争", "确保", "争取", "全覆盖", "创成", "获", "入选", "评为", "开展", "召开",
                "举办", "组织", "现有", "共有", "拥有", "目前", "投入", "培训", "覆盖", "率", "%", "第一", "前列", "领先")
+DUE, NOT_DUE = "due", "not due"  # the year scorer's classes: is a year the text offers the goal's year
+NOT_GOAL = "not a goal"  # beside GOAL, the classes of the vetting of the rules' goals
+GOAL_IOU = 0.5  # a rule goal is right when it overlaps a gold goal this much (as kg eval matches)
 LEAD_CUES = ("已", "累计", "将", "力争", "确保", "到", "目前", "现有", "共有", "开展", "召开", "组织")
 
 
@@ -53,12 +55,16 @@ class GoalTagger(Pipe):
     MODEL_FILE = "goals.crfsuite"
     STATUS_FILE = "status.json"
     YEAR_FILE = "year.json"
+    VETTING_FILE = "rule_goals.json"
 
-    def __init__(self, nlp: Language, name: str, *, c1: float, c2: float, max_iterations: int):
+    def __init__(self, nlp: Language, name: str, *, c1: float, c2: float, max_iterations: int,
+                 outside_weight: float, rule_threshold: float):
         self.name = name
-        self.model = SequenceModel(c1, c2, max_iterations)
+        self.model = SequenceModel(c1, c2, max_iterations, outside_weight)
+        self.rule_threshold = rule_threshold
         self.status = FeatureClassifier()
         self.year = FeatureClassifier()
+        self.vetting = FeatureClassifier()  # is a goal the rules found (and the tagger did not) a goal?
 
     def __call__(self, doc: Doc) -> Doc:
         text, context = doc_text(doc), doc._.context or {}
@@ -81,37 +87,43 @@ class GoalTagger(Pipe):
 
     def predict(self, doc: Doc, text: str, context: dict) -> list[Goal]:
         sentences = split_sentences(text)
-        out = []
-        for tagged in self.model.tag(self.features(doc, text, context)):
-            goal = parse_span(text, tagged.start, tagged.end, context, tagged.confidence)
+        by_rule = find_goals_by_rule(text, context)
+        found = [parse_span(text, t.start, t.end, context, t.confidence)
+                 for t in self.model.tag(self.features(text, context, by_rule))]
+        taken = {i for g in found for i in range(g.start, g.end)}
+        for rule, goal in by_rule:  # a goal the rules found where the tagger found none, if it passes
+            if taken.isdisjoint(range(goal.start, goal.end)) and self.vetting.trained:
+                p = self.vetting.probability(rule_goal_features(text, sentences, rule, goal, context), GOAL)
+                if p >= self.rule_threshold:
+                    found.append(replace(goal, confidence=round(p, 3)))
+        found.sort(key=lambda g: g.start)
+        for goal in found:
             if self.status.trained:
                 goal.status = ("achieved" if self.status.probability(
-                    status_features(text, sentences, goal.start, goal.end, context)) >= 0.5 else "planned")
+                    status_features(text, sentences, goal.start, goal.end, context), "achieved") >= 0.5 else "planned")
             if self.year.trained:
                 goal.year = self.choose_year(text, sentences, goal, context)
-            out.append(goal)
-        return out
+        return found
 
     def choose_year(self, text: str, sentences: list[tuple[int, int]], goal: Goal, context: dict) -> int | None:
         candidates = year_candidates(text, sentences, goal.start, goal.end, context, goal.status)
-        return max(candidates, key=lambda y: (self.year.probability(candidates[y]), -abs(y - (goal.year or y))),
+        return max(candidates, key=lambda y: (self.year.probability(candidates[y], DUE), -abs(y - (goal.year or y))),
                    default=None)
 
-    def features(self, doc: Doc, text: str, context: dict) -> list[dict[str, float]]:
+    def features(self, text: str, context: dict, by_rule: list[tuple[str, Goal]]) -> list[list[str]]:
         feats = char_window(text)
-        spans = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-        add_words(feats, [text[s:s + n] for s, n in spans], [s for s, _ in spans], {})
         add_spans(feats, ((q.start, q.end, f"quantity|{q.unit}") for q in find_quantities(text)), "number")
         add_spans(feats, ((d.start, d.end, "DATE") for d in find_dates(text)), "date")
-        add_spans(feats, ((g.start, g.end, rule) for rule, g in find_goals_by_rule(text, context)), "rule")
+        add_spans(feats, ((g.start, g.end, rule) for rule, g in by_rule), "rule")
+        sentences = split_sentences(text)
+        status = f"status={context.get('status')}"
         for start, end in clause_spans(text):
             clause = text[start:end]
-            lead = text[next((a for a, b in split_sentences(text) if a <= start < b), 0):start]
-            marks = {f"clause={cue}": 1.0 for cue in CLAUSE_CUES if cue in clause}
-            marks.update({f"lead={cue}": 1.0 for cue in LEAD_CUES if cue in lead})
-            marks[f"status={context.get('status')}"] = 1.0
+            lead = text[next((a for a, b in sentences if a <= start < b), 0):start]
+            marks = [status, *("clause=" + cue for cue in CLAUSE_CUES if cue in clause),
+                     *("lead=" + cue for cue in LEAD_CUES if cue in lead)]
             for i in range(start, min(end, len(feats))):
-                feats[i].update(marks)
+                feats[i] += marks
         return feats
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
@@ -119,31 +131,34 @@ class GoalTagger(Pipe):
         """With gold examples, fit the span tagger, the status classifier and the year scorer on
         their goals; else the rules decide."""
         self.model.from_bytes(b"")
-        self.status, self.year = FeatureClassifier(), FeatureClassifier()
+        self.status, self.year, self.vetting = FeatureClassifier(), FeatureClassifier(), FeatureClassifier()
         examples = [eg for eg in (get_examples() if get_examples else [])
                     if not (eg.predicted._.context or {}).get("metadata")]
         if not any(eg.reference.spans.get(GOALS_KEY) for eg in examples):
             return
-        sequences, status_rows, status_labels, year_rows, year_labels = [], [], [], [], []
+        sequences, status_rows, status_labels, year_rows, year_labels, rule_rows, rule_labels = [], [], [], [], [], [], []
         for eg in examples:
             text, context = doc_text(eg.predicted), eg.predicted._.context or {}
             gold = list(eg.reference.spans.get(GOALS_KEY, []))
-            sequences.append((self.features(eg.predicted, text, context),
+            by_rule = find_goals_by_rule(text, context)
+            sequences.append((self.features(text, context, by_rule),
                               _tags(len(text), [(g.start_char, g.end_char) for g in gold])))
             sentences = split_sentences(text)
+            for rule, goal in by_rule:
+                rule_rows.append(rule_goal_features(text, sentences, rule, goal, context))
+                rule_labels.append(GOAL if any(_overlap(goal, g) >= GOAL_IOU for g in gold) else NOT_GOAL)
             for span in gold:
                 fields = span._.goal or {}
                 status_rows.append(status_features(text, sentences, span.start_char, span.end_char, context))
-                status_labels.append(fields.get("status") == "achieved")
+                status_labels.append(fields.get("status", "planned"))
                 for year, row in year_candidates(text, sentences, span.start_char, span.end_char, context,
                                                  fields.get("status", "planned")).items():
                     year_rows.append(row)
-                    year_labels.append(year == fields.get("year"))
+                    year_labels.append(DUE if year == fields.get("year") else NOT_DUE)
         self.model.fit(sequences)
-        if len(set(status_labels)) == 2:
-            self.status = FeatureClassifier().fit(status_rows, status_labels, balanced=False)
-        if len(set(year_labels)) == 2:
-            self.year = FeatureClassifier().fit(year_rows, year_labels, balanced=False)
+        self.status = FeatureClassifier().fit(status_rows, status_labels)
+        self.year = FeatureClassifier().fit(year_rows, year_labels)
+        self.vetting = FeatureClassifier().fit(rule_rows, rule_labels)
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict:
         """Exact goal spans (P/R/F as `spans_goals_*`) and, over the goals found exactly, how often
@@ -165,12 +180,13 @@ class GoalTagger(Pipe):
 
     def to_bytes(self, *, exclude=()) -> bytes:
         return srsly.msgpack_dumps({"model": self.model.to_bytes(), "status": self.status.to_dict(),
-                                    "year": self.year.to_dict()})
+                                    "year": self.year.to_dict(), "vetting": self.vetting.to_dict()})
 
     def from_bytes(self, data: bytes, *, exclude=()) -> "GoalTagger":
         msg = srsly.msgpack_loads(data)
         self.model.from_bytes(msg["model"])
         self.status, self.year = FeatureClassifier.from_dict(msg["status"]), FeatureClassifier.from_dict(msg["year"])
+        self.vetting = FeatureClassifier.from_dict(msg["vetting"])
         return self
 
     def to_disk(self, path, *, exclude=()) -> None:
@@ -178,7 +194,8 @@ class GoalTagger(Pipe):
         path.mkdir(parents=True, exist_ok=True)
         if self.model.trained:
             (path / self.MODEL_FILE).write_bytes(self.model.to_bytes())
-        for file, classifier in ((self.STATUS_FILE, self.status), (self.YEAR_FILE, self.year)):
+        for file, classifier in ((self.STATUS_FILE, self.status), (self.YEAR_FILE, self.year),
+                                 (self.VETTING_FILE, self.vetting)):
             if classifier.trained:
                 classifier.to_disk(path / file)
 
@@ -188,7 +205,26 @@ class GoalTagger(Pipe):
         self.model.from_bytes(model.read_bytes() if model.is_file() else b"")
         self.status = FeatureClassifier.from_disk(path / self.STATUS_FILE)
         self.year = FeatureClassifier.from_disk(path / self.YEAR_FILE)
+        self.vetting = FeatureClassifier.from_disk(path / self.VETTING_FILE)
         return self
+
+
+def _overlap(goal: Goal, span: Span) -> float:
+    """Intersection over union of a goal and a gold goal span: how `kg eval` matches goals."""
+    inter = min(goal.end, span.end_char) - max(goal.start, span.start_char)
+    return max(inter, 0) / (max(goal.end, span.end_char) - min(goal.start, span.start_char))
+
+
+def rule_goal_features(text: str, sentences: list[tuple[int, int]], rule: str, goal: Goal, context: dict
+                       ) -> list[str]:
+    """What says whether a goal the rules found is one: the rule, what it read (comparator, unit),
+    the cue words in and before it, and the paragraph's frame."""
+    span = text[goal.start:goal.end]
+    lead = text[next((a for a, b in sentences if a <= goal.start < b), 0):goal.start]
+    return ["bias", f"rule={rule}", f"comparator={goal.comparator}", f"unit={goal.unit}",
+            f"status={context.get('status')}", f"kind={context.get('kind')}", f"length={min(len(span) // 4, 6)}",
+            *("clause=" + cue for cue in CLAUSE_CUES if cue in span), *("lead=" + cue for cue in LEAD_CUES if cue in lead),
+            *(f"{rule}|{span[i:i + 2]}" for i in range(len(span) - 1))]
 
 
 def _tags(length: int, spans: list[tuple[int, int]]) -> list[str]:
@@ -196,8 +232,11 @@ def _tags(length: int, spans: list[tuple[int, int]]) -> list[str]:
 
 
 @Language.factory("kg_goals", assigns=["doc.spans", "span._.goal", "span._.confidence"],
-                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150},
+                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150, "outside_weight": 0.5,
+                                  "rule_threshold": 0.7},
                   default_score_weights={f"spans_{GOALS_KEY}_f": 1.0, f"spans_{GOALS_KEY}_p": 0.0,
                                          f"spans_{GOALS_KEY}_r": 0.0, "goals_status_acc": 0.5, "goals_year_acc": 0.5})
-def make_goals(nlp: Language, name: str, c1: float, c2: float, max_iterations: int) -> GoalTagger:
-    return GoalTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations)
+def make_goals(nlp: Language, name: str, c1: float, c2: float, max_iterations: int,
+               outside_weight: float, rule_threshold: float) -> GoalTagger:
+    return GoalTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations, outside_weight=outside_weight,
+                      rule_threshold=rule_threshold)

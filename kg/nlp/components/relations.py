@@ -393,6 +393,14 @@ class _Paragraph:
         self.mentions = mentions
         self.sentences = [(s.start_char, s.end_char) for s in _sentences(doc)]
         self.starts = [a for a, _ in self.sentences]
+        self._gaps: dict[tuple, list[int]] = {}
+
+    def gaps(self, other: Span, label: str) -> list[int]:
+        """The distances from `other` to the mentions of `label`, in order (read once per pair of them)."""
+        key = (other.start_char, other.end_char, other.label_, label)
+        if key not in self._gaps:
+            self._gaps[key] = sorted(_gap(m, other) for m in self.mentions if m.label_ == label)
+        return self._gaps[key]
 
     def sentence_of(self, char: int) -> int:
         return max(bisect_left(self.starts, char + 1) - 1, 0)
@@ -408,7 +416,7 @@ def _gap(a: Span, b: Span) -> int:
     return max(0, max(a.start_char, b.start_char) - min(a.end_char, b.end_char))
 
 
-def pair_features(view: _Paragraph, head: Span, tail: Span) -> dict[str, float]:
+def pair_features(view: _Paragraph, head: Span, tail: Span) -> list[str]:
     """What the classifier sees of a pair whatever the label: the end labels, order, distance in
     characters, clauses and sentences, the mentions between them, the cue words around them,
     whether one is written inside the other (a goal's own date or holder), and whether the head
@@ -424,52 +432,56 @@ def pair_features(view: _Paragraph, head: Span, tail: Span) -> dict[str, float]:
 
     def nearer(end: Span, other: Span) -> int:
         """Mentions of `end`'s label nearer to `other` than `end` is (0, 1, 2 or more)."""
-        return min(sum(_gap(m, other) < distance for m in view.mentions if m.label_ == end.label_), 2)
+        return min(bisect_left(view.gaps(other, end.label_), distance), 2)
 
-    f = {
-        f"ends={head.label_}>{tail.label_}": 1.0,
-        f"order={order}": 1.0,
-        f"gap={bisect_left(_GAP_EDGES, len(between))}": 1.0,
-        f"sentences={min(sentences, 3)}": 1.0,
-        f"clauses={min(len(_CLAUSE_MARK.findall(between)), 3)}": 1.0,
-        f"between={min(len(inbetween), 3)}": 1.0,
-        f"between_same_head={min(sum(m.label_ == head.label_ for m in inbetween), 2)}": 1.0,
-        f"between_same_tail={min(sum(m.label_ == tail.label_ for m in inbetween), 2)}": 1.0,
-        f"head_leads_clause={bool(_CLAUSE_LEAD.match(view.clause_prefix(head.start_char)))}": 1.0,
-        f"head_in_item={bool(_LIST_ITEM.match(view.text, head_sentence[0]))}": 1.0,
-        f"head_rank={nearer(head, tail)}": 1.0,
-        f"tail_rank={nearer(tail, head)}": 1.0,
-        f"listed={bool(_LIST_JOIN.match(between))}": 1.0,
-    }
+    f = [
+        f"ends={head.label_}>{tail.label_}",
+        f"order={order}",
+        f"gap={bisect_left(_GAP_EDGES, len(between))}",
+        f"sentences={min(sentences, 3)}",
+        f"clauses={min(len(_CLAUSE_MARK.findall(between)), 3)}",
+        f"between={min(len(inbetween), 3)}",
+        f"between_same_head={min(sum(m.label_ == head.label_ for m in inbetween), 2)}",
+        f"between_same_tail={min(sum(m.label_ == tail.label_ for m in inbetween), 2)}",
+        f"head_leads_clause={bool(_CLAUSE_LEAD.match(view.clause_prefix(head.start_char)))}",
+        f"head_in_item={bool(_LIST_ITEM.match(view.text, head_sentence[0]))}",
+        f"head_rank={nearer(head, tail)}",
+        f"tail_rank={nearer(tail, head)}",
+        f"listed={bool(_LIST_JOIN.match(between))}",
+    ]
     if len(between) <= 4:
-        f[f"between={between}"] = 1.0
+        f.append(f"between={between}")
     prefix = view.clause_prefix(first.start_char)
-    for name, cue in _CUES.items():
-        if cue.search(between):
-            f[f"between:{name}"] = 1.0
-        if cue.search(prefix):
-            f[f"before:{name}"] = 1.0
+    f += ["between:" + name for name, cue in _CUES.items() if cue.search(between)]
+    f += ["before:" + name for name, cue in _CUES.items() if cue.search(prefix)]
     return f
 
 
-def candidate_pairs(mentions: list[Span]) -> list[tuple[Span, Span]]:
-    """Every ordered pair of a paragraph's mentions (entities and goals) that some label allows."""
-    return [(h, t) for h, t in permutations(mentions, 2) if legal_labels(h.label_, t.label_)]
+# Sentences a pair of mentions may lie apart: 98% of the gold relations lie at most two apart
+# (a list item's heading and the goals of its next sentences), and farther pairs only cost time.
+MAX_SENTENCES_APART = 2
 
 
-def labelled_rows(doc: Doc, mentions: list[Span]):
-    """(head, tail, label, features) for every legal label of every candidate pair: the pair's
-    features joined with the label, and the rules' decision on it (stacking)."""
+def candidate_pairs(doc: Doc, mentions: list[Span]) -> list[tuple[Span, Span]]:
+    """Every ordered pair of a paragraph's mentions (entities and goals) that some label allows, at
+    most MAX_SENTENCES_APART sentences apart."""
+    view = _Paragraph(doc, mentions)
+    return [(h, t) for h, t in permutations(mentions, 2) if legal_labels(h.label_, t.label_)
+            and abs(view.sentence_of(h.start_char) - view.sentence_of(t.start_char)) <= MAX_SENTENCES_APART]
+
+
+NO_RELATION = "none"  # the classifier's class for a pair no relation joins
+
+
+def pair_rows(doc: Doc, mentions: list[Span]):
+    """(head, tail, features) for every candidate pair: the pair's features and the rules'
+    decision on it (stacking); one multinomial classifier weighs them for each label."""
     view = _Paragraph(doc, mentions)
     decisions = rule_decisions(doc, mentions)
-    for head, tail in candidate_pairs(mentions):
+    for head, tail in candidate_pairs(doc, mentions):
         decision = decisions.get((span_key(head), span_key(tail)))
-        features = pair_features(view, head, tail)
-        for label in legal_labels(head.label_, tail.label_):
-            rule = "none" if decision is None else decision[1] if decision[0] == label else "other_label"
-            row = {f"{label}|{name}": value for name, value in features.items()}
-            row.update({label: 1.0, f"rule={rule}": 1.0, f"{label}|rule={rule}": 1.0})
-            yield head, tail, label, row
+        rule = "rule=none" if decision is None else f"rule={decision[0]}|{decision[1]}"
+        yield head, tail, [*pair_features(view, head, tail), rule]
 
 
 def mentions_of(doc: Doc) -> list[Span]:
@@ -480,9 +492,10 @@ def mentions_of(doc: Doc) -> list[Span]:
 class RelationClassifier(Pipe):
     """The cue rules and, once trained, a classifier stacked on them.
 
-    The classifier scores every legal (pair, label) of the paragraph's mentions from the pair's
-    features and the rules' decision on it; each pair keeps its most probable label when that
-    reaches the threshold, and the probability is the relation's confidence.  Untrained, the
+    The classifier gives every candidate pair of the paragraph's mentions a probability for each
+    label (and for none) from the pair's features and the rules' decision on it; a pair takes its
+    most probable legal label when that reaches the threshold, and the probability is the
+    relation's confidence.  Untrained, the
     rules decide alone, with the confidence of the rule that fired.
     """
 
@@ -518,26 +531,25 @@ class RelationClassifier(Pipe):
 
     def predict(self, doc: Doc, mentions: list[Span]) -> list[tuple[Span, Span, str, float]]:
         """Each pair's most probable label, where it reaches the threshold."""
-        best: dict[tuple, tuple[Span, Span, str, float]] = {}
-        for head, tail, label, row in labelled_rows(doc, mentions):
-            p = self.classifier.probability(row)
-            pair = (span_key(head), span_key(tail))
-            if p >= self.threshold and (pair not in best or best[pair][3] < p):
-                best[pair] = (head, tail, label, p)
-        return list(best.values())
+        out = []
+        for head, tail, row in pair_rows(doc, mentions):
+            probabilities = self.classifier.probabilities(row)
+            label = max(legal_labels(head.label_, tail.label_), key=lambda k: probabilities.get(k, 0.0))
+            if probabilities.get(label, 0.0) >= self.threshold:
+                out.append((head, tail, label, probabilities[label]))
+        return out
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
-        """Learn from the gold mentions and relations of the examples which (pair, label) hold;
-        with no gold relation the rules stay alone."""
+        """Learn from the gold mentions and relations of the examples which relation (if any) joins
+        each pair; with no gold relation the rules stay alone."""
         rows, labels = [], []
         for eg in (get_examples() if get_examples else []):
             ref = eg.reference
-            gold = {(label, span_key(h), span_key(t)) for h, t, label in _gold_relations(ref)}
-            for head, tail, label, row in labelled_rows(ref, mentions_of(ref)):
+            gold = {(span_key(h), span_key(t)): label for h, t, label in _gold_relations(ref)}
+            for head, tail, row in pair_rows(ref, mentions_of(ref)):
                 rows.append(row)
-                labels.append((label, span_key(head), span_key(tail)) in gold)
-        self.classifier = (FeatureClassifier().fit(rows, labels, c=self.regularisation, balanced=False) if any(labels)
-                           else FeatureClassifier())
+                labels.append(gold.get((span_key(head), span_key(tail)), NO_RELATION))
+        self.classifier = FeatureClassifier().fit(rows, labels, c=self.regularisation)
 
     def score(self, examples, **kwargs) -> dict:
         """Relations whose two ends and label match the gold exactly (P/R/F as `rels_*`)."""
