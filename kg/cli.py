@@ -1,7 +1,7 @@
 """The `kg` command line."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -119,8 +119,8 @@ def eval_(
     """Score predictions against gold: entities, goals (with their fields) and relations."""
     import json
 
-    from kg.nlp.evaluate import EvalError, evaluate, render
     from kg.io.jsonl import JsonlError, read_units
+    from kg.nlp.evaluate import EvalError, evaluate, render
 
     try:
         if skip_bad_lines:
@@ -302,53 +302,69 @@ def build(
         raise typer.Exit(1)
 
 
-DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "annotations" / "seeds.gold.jsonl"
+DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "annotations"
+
+
+def _gold_sources(paths: list[Path]) -> dict[str, list]:
+    """Units of every gold file given, a folder standing for every *.gold.jsonl in it."""
+    from kg.io.jsonl import read_units
+
+    files = [f for p in paths for f in (sorted(p.glob("*.gold.jsonl")) if p.is_dir() else [p])]
+    if not files:
+        raise ValueError(f"no *.gold.jsonl in {', '.join(map(str, paths))}")
+    return {f.name: read_units(f) for f in files}
 
 
 @app.command()
 def train(
-    gold: Annotated[Path, typer.Argument(help="Gold SCHEMA JSONL (every line of each document).")] = DEFAULT_GOLD,
+    gold: Annotated[Optional[list[Path]], typer.Argument(
+        help="Gold SCHEMA JSONL files, or folders of *.gold.jsonl (default: ../shared/annotations).")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", help="Where to save the trained pipeline (default: the shipped one, kg/nlp/trained).")] = None,
     config: Annotated[Optional[Path], typer.Option(help="Pipeline config (default: the package's kg/nlp/kg.cfg).")] = None,
-    loo: Annotated[bool, typer.Option("--loo", help="Leave-one-document-out report instead of saving.")] = False,
-    report: Annotated[Optional[Path], typer.Option(help="With --loo: also write the report as JSON here.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    cv: Annotated[int, typer.Option(
+        "--cv", help="Grouped K-fold cross-validation report instead of saving (0: train and save).")] = 0,
+    curve: Annotated[bool, typer.Option(
+        help="With --cv: also a learning curve (25/50/75/100% of the training documents).")] = False,
+    report: Annotated[Optional[Path], typer.Option(help="With --cv: also write the report as JSON here.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the folds.")] = 0,
 ) -> None:
-    """Fit the learned components on gold; --loo scores each document with a model fitted on the others."""
+    """Fit the learned components on all the gold; --cv K measures them on documents they never saw."""
     import json
 
     from rich.console import Console
 
-    from kg.nlp.evaluate import render
-    from kg.io.jsonl import JsonlError, read_units
+    from kg.io.jsonl import JsonlError
+    from kg.nlp.evaluate import render_cross_validation
     from kg.nlp.pipeline import CONFIG, SHIPPED_PIPELINE
-    from kg.nlp.train import leave_one_out, train as fit_and_save
+    from kg.nlp.train import LEARNING_CURVE, cross_validate, gold_documents
+    from kg.nlp.train import train as fit_and_save
 
     try:
-        units = read_units(gold)
-    except JsonlError as exc:
+        sources = _gold_sources(gold or [DEFAULT_GOLD])
+    except (JsonlError, ValueError, OSError) as exc:
         _fail("train", exc)
     nlp = _load_nlp("train", config=config or CONFIG)
-    if not loo:
+    golds = gold_documents(nlp, sources)
+    if not cv:
         with _writing("train", output or SHIPPED_PIPELINE):
-            settings = fit_and_save(nlp, units, output or SHIPPED_PIPELINE, seed=seed)
-        typer.echo(f"trained on {len({u.doc for u in units})} documents {settings} → {output or SHIPPED_PIPELINE}")
+            fit_and_save(nlp, golds, output or SHIPPED_PIPELINE)
+        typer.echo(f"trained on {len(golds)} documents of {', '.join(sources)} → {output or SHIPPED_PIPELINE}")
         return
-    console = Console()
-    with progress_bar() as bar:
-        task = bar.add_task("leave-one-document-out", total=len({u.doc for u in units}))
-        folds, mean = leave_one_out(nlp, units, seed=seed, on_fold=lambda f: bar.advance(task))
-    for fold in folds:
-        console.print(f"[bold]held out {fold.doc}[/bold] {fold.settings}")
-        render(fold.report, console)
-    console.print("[bold]leave-one-document-out: all folds pooled (micro), and the mean over folds[/bold]")
-    render(mean.micro, console, macro=mean.macro)
-    if report:
-        with _writing("train", report):
-            report.write_text(json.dumps({"folds": [{"doc": f.doc, "settings": f.settings, **f.report.to_dict()}
-                                                    for f in folds], "mean": mean.to_dict()},
-                                         ensure_ascii=False, indent=1), encoding="utf-8")
+    if cv < 2 or cv > len(golds):
+        _fail("train", f"--cv needs 2 to {len(golds)} folds (one document at least in each), got {cv}")
+    with _writing("train", report) if report else nullcontext():
+        if report:
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.touch()  # can it be written? find out before the long run
+        steps = cv * (1 + (len(LEARNING_CURVE) - 1 if curve else 0))
+        with progress_bar() as bar:
+            task = bar.add_task("cross-validation", total=steps)
+            result = cross_validate(nlp, golds, cv, seed=seed, curve=LEARNING_CURVE if curve else (),
+                                    on_step=lambda what: bar.update(task, advance=1, description=what))
+        render_cross_validation(result, Console())
+        if report:
+            report.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @app.command("browser-favorites")

@@ -212,7 +212,9 @@ def _region_of(name: str) -> str | None:
     if not m:
         return None
     region = _UNIT.findall(m.group("place"))[-1]
-    return None if len(region) == 2 and region[0] in REFERRING + REGION_LEVELS else region  # 全区, 市区
+    if region[-2] in REFERRING or (len(region) == 2 and region[0] in REGION_LEVELS):
+        return None  # 全区, 今年全市: a region referred to, not named; 市区
+    return region
 
 
 def _from_headings_and_body(document: Document) -> None:

@@ -14,6 +14,7 @@ front matter) have none.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from kg.records import Document, Section, Sentence
@@ -26,11 +27,14 @@ _SENT_END = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』)]
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of a paragraph, end exclusive."""
-    spans = []
-    for m in _SENT_END.finditer(text):
-        if m.end() > m.start() and text[m.start():m.end()].strip():
-            spans.append((m.start(), m.end()))
-    return spans
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Read once per text: the sentence splitter, the goal rules and the taggers' features all ask."""
+    return tuple((m.start(), m.end()) for m in _SENT_END.finditer(text)
+                 if m.end() > m.start() and text[m.start():m.end()].strip())
 
 
 # Where a marker may stand: line start, or after a sentence end / colon (optionally a closing quote).

@@ -314,3 +314,60 @@ def render(report: Report, console: Console | None = None, *, by_doc: bool = Fal
             s = r.scores()
             docs.add_row(doc, str(r.units), _fmt(s["entities"]), _fmt(s["goals"]), _fmt(s["relations"]))
         console.print(docs)
+
+
+def render_cross_validation(cv, console: Console | None = None) -> None:
+    """Print a `kg.train.CrossValidation`: each approach side by side (pooled P/R/F1 and the mean
+    F1 over folds), the F1 by gold file, and the learning curve."""
+    console = console or Console()
+    names = list(cv.approaches)
+    table = Table(title=f"Grouped {cv.k}-fold cross-validation: pooled over folds (mean over folds)")
+    table.add_column("Layer")
+    table.add_column("Label")
+    for name in names:
+        table.add_column(f"{name} P / R / F1", justify="right")
+    rows: list[tuple[str, str, str]] = [("entities", "all", "entities")]
+    rows += [("", label, f"entities/{label}") for label in MENTION_LABELS]
+    rows += [("goals", "all", "goals")] + [("", f"{f} (accuracy)", f"goals/{f}") for f in GOAL_FIELDS]
+    rows += [("relations", "all", "relations")] + [("", label, f"relations/{label}") for label in RELATION_LABELS]
+
+    def cell(mean: MeanReport, key: str) -> str:
+        layer, _, label = key.partition("/")
+        report = mean.micro
+        if layer == "goals":
+            if label:
+                return f"{_fmt(report.goals.fields[label].value)} ({_fmt(mean.macro.get(key))})"
+            score = report.goals.overall
+        else:
+            scores = report.entities if layer == "entities" else report.relations
+            score = scores.labels.get(label, PRFScore()) if label else scores.overall
+        prf = _prf(score)
+        return f"{_fmt(prf['p'])} / {_fmt(prf['r'])} / {_fmt(prf['f'])} ({_fmt(mean.macro.get(key))})"
+
+    for layer, label, key in rows:
+        if label == "all" and layer != "entities":
+            table.add_section()
+        table.add_row(layer, label, *(cell(cv.approaches[n], key) for n in names))
+    console.print(table)
+
+    sources = Table(title="F1 by gold file (pooled)")
+    sources.add_column("Gold file")
+    sources.add_column("Approach")
+    for name in ("entities", "goals", "goals/status", "goals/year", "relations"):
+        sources.add_column(name, justify="right")
+    for source in sorted({s for by in cv.by_source.values() for s in by}):
+        for name in names:
+            s = cv.by_source[name][source].scores()
+            sources.add_row(source, name, *(_fmt(s[k]) for k in ("entities", "goals", "goals/status", "goals/year",
+                                                                  "relations")))
+    console.print(sources)
+
+    if cv.curve:
+        curve = Table(title="Learning curve: the learned pipeline on a share of each fold's training documents")
+        for name in ("Share", "entities", "goals", "goals/status", "goals/year", "relations"):
+            curve.add_column(name, justify="right")
+        for frac, report in cv.curve.items():
+            s = report.scores()
+            curve.add_row(f"{frac:.0%}", *(_fmt(s[k]) for k in ("entities", "goals", "goals/status", "goals/year",
+                                                                 "relations")))
+        console.print(curve)

@@ -6,35 +6,59 @@ Each paragraph is one spaCy Doc; what the document says about the paragraph
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.components.extensions import GOALS_KEY, doc_text, span_key
-from kg.records import Document, Mention, Paragraph, Relation, Skipped, Unit
+from kg.nlp.components.extensions import GOALS_KEY, doc_text, relations, span_key
+from kg.nlp.components.goal_context import cue_counts
+from kg.records import Document, Goal, Mention, Paragraph, Relation, Skipped, Unit
+from kg.zh.dates import RELATIVE, find_dates
 
 
-def paragraph_context(document: Document, paragraph: Paragraph) -> dict:
-    return {
-        "doc": document.id, "para": paragraph.para, "year": paragraph.year or document.year,
-        "doc_year": document.year, "status": paragraph.status, "region": document.region,
-        "metadata": paragraph.metadata,
-    }
+def document_context(document: Document) -> dict:
+    """What every paragraph of a document shares: its title, kind, years (the one it is for,
+    the end of a multi-year plan, the publication date), the years its text writes, with how
+    often (a goal with no date of its own is most often due in one of those), and how much its
+    words lean to reporting results or to planning (kg.nlp.components.goal_context)."""
+    written = Counter(d.year for p in document.paragraphs for d in find_dates(p.text)
+                      if d.year and d.kind != RELATIVE)
+    return {"doc": document.id, "doc_year": document.year, "year_end": document.year_end,
+            "published": document.published, "region": document.region, "title": document.title,
+            "kind": document.kind, "years": sorted([year, n] for year, n in written.items()),
+            "cues": cue_counts(p.text for p in document.paragraphs)}
 
 
-def paragraph_doc(nlp: Language, document: Document, paragraph: Paragraph) -> Doc:
-    """The paragraph's tokens, with what its document says about it in `doc._.context`."""
-    doc = nlp.make_doc(paragraph.text)
-    doc._.context = paragraph_context(document, paragraph)
-    return doc
+def paragraph_context(document: Document, paragraph: Paragraph, shared: dict | None = None) -> dict:
+    """`doc._.context` of a paragraph: its document's context, the year that frames it, whether
+    it reports results, the headings above it (innermost first) and where it stands."""
+    sections = {s.id: s for s in document.sections}
+    headings, section = [], sections.get(paragraph.section)
+    while section is not None and section.level > 0:
+        headings.append(section.title)
+        section = sections.get(section.parent) if section.parent else None
+    return {**(shared or document_context(document)), "para": paragraph.para,
+            "year": paragraph.year or document.year, "status": paragraph.status, "metadata": paragraph.metadata,
+            "headings": headings, "position": round(paragraph.para / max(len(document.paragraphs), 1), 3)}
+
+
+def document_docs(nlp: Language, document: Document) -> list[Doc]:
+    """One Doc per paragraph of a document, in order, with what its document says about it in
+    `doc._.context`."""
+    shared = document_context(document)
+    docs = []
+    for paragraph in document.paragraphs:
+        doc = nlp.make_doc(paragraph.text)
+        doc._.context = paragraph_context(document, paragraph, shared)
+        docs.append(doc)
+    return docs
 
 
 def _docs(nlp: Language, documents: Iterable[Document]) -> Iterator[Doc]:
     for document in documents:
-        for paragraph in document.paragraphs:
-            yield paragraph_doc(nlp, document, paragraph)
+        yield from document_docs(nlp, document)
 
 
 def extract_units(nlp: Language, documents: Iterable[Document], *, min_confidence: float = 0.0,
@@ -83,13 +107,12 @@ def doc_to_unit(doc: Doc, *, min_confidence: float = 0.0) -> Unit:
             continue
         gid = goal_base + len(unit.goals)
         ids[span_key(span)] = gid
-        unit.goals.append(replace(span._.goal, id=gid, start=span.start_char, end=span.end_char,
-                                  confidence=round(span._.confidence, 3)))
-    for rel in doc._.relations or []:
-        head, tail = ids.get(span_key(rel.head)), ids.get(span_key(rel.tail))
+        unit.goals.append(Goal(**{**span._.goal, "id": gid, "start": span.start_char, "end": span.end_char,
+                                   "confidence": round(span._.confidence, 3)}))
+    for head_span, tail_span, rel in relations(doc):
+        head, tail = ids.get(span_key(head_span)), ids.get(span_key(tail_span))
         if head is None or tail is None or rel.confidence < min_confidence:
             continue
-        unit.relations.append(Relation(head, tail, rel.label, round(rel.confidence, 3),
-                                       (rel.sentence.start_char, rel.sentence.end_char)))
+        unit.relations.append(Relation(head, tail, rel.label, rel.confidence, (rel.sentence_start, rel.sentence_end)))
     return unit
 

@@ -7,14 +7,16 @@ with our domain user dictionary (`user_dictionary`).
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 from importlib.resources import files
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from kg.nlp import components  # noqa: F401  (registers the kg_* factories)
 from kg.files import cache_dir, write_atomic
+from kg.nlp import components  # noqa: F401  (registers the kg_* factories)
 from kg.nlp.segmenter import ensure_model
 
 # Package data, read through importlib.resources; an installed package is a folder of files (spaCy loads paths).
@@ -48,9 +50,10 @@ def attach_segmenter(nlp: Language) -> Language:
     return nlp
 
 
-def from_config(config_path: Path = CONFIG) -> Language:
-    """Assemble the pipeline from its config, untrained: rules only until `kg train` fits it."""
-    config = spacy.util.load_config(config_path)
+def from_config(config_path: Path = CONFIG, overrides: dict | None = None) -> Language:
+    """Assemble the pipeline from its config (with spaCy-style dotted `overrides`, e.g.
+    {"components.entities.max_iterations": 30}), untrained: rules only until `kg train` fits it."""
+    config = spacy.util.load_config(config_path, overrides=overrides or {})
     config.setdefault("initialize", {})["tokenizer"] = segmenter_settings()
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     nlp.initialize()
@@ -67,7 +70,19 @@ def load(path: Path | str | None = None) -> Language:
 
 
 def save(nlp: Language, path: Path | str) -> None:
-    """Write the pipeline's config and learned data; not the segmenter model, nor the vocab's
-    strings (which would be words of the training text)."""
-    nlp.config["initialize"]["tokenizer"] = {}  # this machine's cache paths; load() attaches the segmenter
-    nlp.to_disk(path, exclude=NOT_SAVED)
+    """Write the pipeline's config and learned data, replacing what was at `path` whole (no file of
+    an earlier pipeline stays behind); not the segmenter model, nor the vocab's strings (which would
+    be words of the training text)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        nlp.to_disk(fresh, exclude=NOT_SAVED)
+        config = nlp.config.copy()
+        config["initialize"]["tokenizer"] = {}  # this machine's cache paths; load() attaches the segmenter
+        config.to_disk(fresh / "config.cfg")
+        if path.exists():
+            shutil.rmtree(path)
+        fresh.rename(path)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)

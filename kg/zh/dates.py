@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.zh.numbers import normalize_digits, parse_number
 
@@ -96,7 +97,7 @@ def _year(digits: str) -> int:
 def _mention(m: re.Match, context_year: int | None) -> DateMention | None:
     kind = m.lastgroup
     if kind in ("range", "bare_range"):
-        first, last = (m["r1"], m["r2"]) if kind == "range" else (m["b1"], m["b2"])
+        first, last = (m["r1"], m["r2"]) if m["r1"] else (m["b1"], m["b2"])  # bare_range is inside range
         return DateMention(m.start(), m.end(), _year(last), RANGE, first_year=_year(first))
     if kind == "day":
         month, day = int(m["dm"]), int(m["dd"])
@@ -129,8 +130,14 @@ def _mention(m: re.Match, context_year: int | None) -> DateMention | None:
 def find_dates(text: str, context_year: int | None = None, *, bare: bool = False) -> list[DateMention]:
     """The dates written in `text`, in order, with the year each places ("relative" ones from
     `context_year`); `bare`: also a year written without 年 (a title's 2024, a heading's, a mention's)."""
+    return list(_dates(text, context_year, bare))
+
+
+@lru_cache(maxsize=2048)
+def _dates(text: str, context_year: int | None, bare: bool) -> tuple[DateMention, ...]:
+    """Read once per text: the rules, the taggers' features and the goal years all ask."""
     found = (_mention(m, context_year) for m in (_DATES_BARE if bare else _DATES).finditer(normalize_digits(text)))
-    return [d for d in found if d is not None]
+    return tuple(d for d in found if d is not None)
 
 
 def first_date(text: str, *, bare: bool = True) -> DateMention | None:

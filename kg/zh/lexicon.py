@@ -17,7 +17,7 @@ PROGRAM_HEADS: tuple[str, ...] = (
 )
 
 # Words that end a programme name as often as they end a generic phrase (学科组建设): they
-# propose candidates, and the learned ranker decides.
+# propose candidates, and the learned tagger decides.
 WEAK_PROGRAM_HEADS: tuple[str, ...] = (
     "建设", "机制", "模式", "品牌", "课堂", "办学", "振兴", "培育", "示范", "运会", "发展区", "普惠区", "均衡区",
     "合格校",

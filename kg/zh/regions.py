@@ -6,7 +6,11 @@ and resolution splits and canonicalises region names with it.
 """
 from __future__ import annotations
 
+import csv
+import importlib.util
 import re
+from functools import lru_cache
+from pathlib import Path
 
 # The levels a bureau's own region is written with (海门区, 南通市, 南县, 江苏省).
 REGION_LEVELS = "省市区县"
@@ -14,12 +18,35 @@ REGION_LEVELS = "省市区县"
 ADMIN_LEVELS = "(?:自治区|自治州|省|市|州|盟|区|县|旗)"
 # What makes 全区, 本市, 我县, 各区, 该县 refer to a region instead of naming one.
 REFERRING = "全本我各该"
-_LEVEL_SUFFIX = re.compile(r"(?:市|区|县|省|自治县|新区)$")
+_LEVEL_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|自治旗|林区|地区|新区|"
+                           r"矿区|特区|盟|省|市|区|县|旗)$")
 
 
 def without_level(name: str) -> str:
-    """海门区 → 海门: the name as it is also written alone."""
+    """海门区 → 海门, 锡林郭勒盟 → 锡林郭勒: the name as it is also written alone."""
     return _LEVEL_SUFFIX.sub("", name)
+
+
+def _adcodes() -> Path:
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("the region gazetteer needs the cpca package (pip install cpca)")
+    return Path(spec.origin).parent / "resources" / "adcodes.csv"
+
+
+@lru_cache(maxsize=1)
+def region_names() -> frozenset[str]:
+    """China's administrative divisions down to county level, from the data file the `cpca`
+    package ships (adcodes.csv, read as data: importing cpca needs setuptools' pkg_resources),
+    each by its full name (海门区) and, where that is two characters or more, without its level
+    (海门): the gazetteer the entity tagger reads."""
+    names: set[str] = set()
+    with open(_adcodes(), encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            name = row["name"].strip()
+            short = without_level(name)
+            names.update([name, short] if len(short) >= 2 else [name])
+    return frozenset(names)
 
 
 # Regions that are not written with a 省/市/区/县 suffix.

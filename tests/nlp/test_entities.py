@@ -1,9 +1,16 @@
-"""kg_entity_rules: programme names that hold verbs and quotes, on sentences written for these tests."""
+"""kg_entities: the rules' candidates, the rules alone, and the CRF that decides, on sentences written
+for these tests."""
 from __future__ import annotations
 
-from kg.nlp.components.classifier import FeatureClassifier
-from kg.nlp.components.entities import Candidate, EntityRules, find_candidates
+import pytest
+from spacy.tokens import Doc
+from spacy.training import Example
+
+from kg.nlp.components.entities import Tokens, find_candidates
+from kg.nlp.components.extensions import split_tokens_at
 from kg.nlp.pipeline import load
+from kg.nlp.train import reference_doc
+from kg.records import Mention, Unit
 
 TEXT = "今年将深入实施教师数字素养提升计划,推进溪川县第二轮初中强校提质工程,落实“三维”课堂提质计划。"
 
@@ -14,42 +21,78 @@ def ents(doc) -> set[tuple[str, str]]:
 
 def test_every_left_boundary_of_a_programme_head_is_a_candidate(nlp):
     doc = nlp.get_pipe("sentences")(nlp.make_doc(TEXT))
-    programmes = {TEXT[c.start:c.end] for c in find_candidates(doc, nlp.get_pipe("entities").breakers)
+    programmes = {TEXT[c.start:c.end] for c in find_candidates(Tokens.of(doc), None, nlp.get_pipe("entities").breakers)
                   if c.label == "PROGRAM"}
     # across a verb (提升), an ordinal (第二轮) and quotes, but never over punctuation
     assert {"教师数字素养提升计划", "素养提升计划", "溪川县第二轮初中强校提质工程", "“三维”课堂提质计划"} <= programmes
     assert not any("," in p or "。" in p for p in programmes)
 
 
-def test_the_shipped_ranker_picks_the_whole_names():
-    found = ents(load()(TEXT))
-    assert {("教师数字素养提升计划", "PROGRAM"), ("溪川县第二轮初中强校提质工程", "PROGRAM"),
-            ("“三维”课堂提质计划", "PROGRAM"), ("今年", "DATE")} <= found
-    assert ("素养提升计划", "PROGRAM") not in found
-
-
-def test_without_a_ranker_only_the_word_lists_boundary_competes(nlp):
+def test_without_training_only_the_word_lists_boundary_competes(nlp):
     found = {t for t, label in ents(nlp(TEXT)) if label == "PROGRAM"}  # nlp: untrained, rules only
     # the word lists start a name after a verb (轮, 提升) and drop a generic modifier (初中);
     # a head with too short a name left (计划) gives nothing, not a fragment
     assert found == {"强校提质工程", "“三维”课堂提质计划"}
 
 
-def test_lone_quoted_phrases_have_a_threshold_of_their_own(tmp_path):
-    ranker = FeatureClassifier({"x": 1.0}, threshold=0.4, overrides={"quoted-lone": 0.6})
-    ranker.to_disk(tmp_path / "ranker.json")
-    loaded = FeatureClassifier.from_disk(tmp_path / "ranker.json")
-    slogan = Candidate(1, 5, "PROGRAM", 0.5, 3, "quoted-lone")
-    name = Candidate(8, 14, "PROGRAM", 0.5, 4, "program-head")
-    assert EntityRules.choose([slogan, name], loaded.threshold_for) == [name]
-    loaded.overrides = {}
-    assert EntityRules.choose([slogan, name], loaded.threshold_for) == [slogan, name]
+def _example(nlp, text: str, names: list[tuple[str, str]]) -> Example:
+    doc = nlp.get_pipe("sentences")(nlp.make_doc(text))
+    unit = Unit("t.txt", 0, text, [Mention(i, text.index(n), text.index(n) + len(n), label)
+                                   for i, (n, label) in enumerate(names)])
+    return Example(doc, reference_doc(doc, unit))
 
 
-def test_a_region_inside_a_kept_name_is_part_of_it():
-    # 溪川县中小学读书节: the region is more certain, but the programme that holds it wins
-    region = Candidate(0, 3, "REGION", 0.9, 5, "region-own")
-    festival = Candidate(0, 9, "PROGRAM", 0.5, 4, "program-head")
-    date = Candidate(10, 15, "DATE", 0.9, 0, "date-year")
-    assert EntityRules.choose([region, festival, date], lambda rule: 0.4) == [festival, date]
-    assert EntityRules.choose([region, festival, date], lambda rule: 0.6) == [region, date]
+TRAINING = [
+    ("{y}年{r}将实施{a}素养提升计划。", [("{y}年", "DATE"), ("{r}", "REGION"), ("{a}素养提升计划", "PROGRAM")]),
+    ("推进{r}{a}强校提质工程,{a}中学获评省文明校园。",
+     [("{r}", "REGION"), ("{r}{a}强校提质工程", "PROGRAM"), ("{a}中学", "SCHOOL"), ("省文明校园", "PROGRAM")]),
+    ("{r}教育局牵头落实“{a}”课堂改革行动。", [("{r}教育局", "OFFICE"), ("“{a}”课堂改革行动", "PROGRAM")]),
+]
+FILLS = [dict(y=y, r=r, a=a) for y, r, a in zip(range(2018, 2030), ["溪川县", "云岭市", "青禾区", "北塘县"] * 3,
+                                                     ["教师数字", "学生阅读", "校长领导", "家长教育", "劳动实践", "科学"] * 2)]
+
+
+@pytest.fixture(scope="module")
+def trained(nlp):
+    """The untrained pipeline's entity component, fitted on written examples (then put back untrained)."""
+    tagger = nlp.get_pipe("entities")
+    examples = [_example(nlp, t.format(**f), [(n.format(**f), label) for n, label in names])
+                for f in FILLS for t, names in TRAINING]
+    tagger.initialize(lambda: examples)
+    yield tagger, examples
+    tagger.initialize()
+
+
+def test_the_tagger_learns_names_with_verbs_inside_and_scores_itself(nlp, trained):
+    tagger, examples = trained
+    assert tagger.model.trained
+    text = "2031年溪川县将实施教师数字素养提升计划。"
+    doc = tagger(nlp.get_pipe("sentences")(nlp.make_doc(text)))
+    assert ents(doc) == {("2031年", "DATE"), ("溪川县", "REGION"), ("教师数字素养提升计划", "PROGRAM")}
+    assert all(0 < e._.confidence <= 1 for e in doc.ents)
+    predicted = [Example(tagger(eg.predicted.copy()), eg.reference) for eg in examples[:6]]
+    scores = tagger.score(predicted)
+    assert scores["ents_f"] > 0.9 and "PROGRAM" in scores["ents_per_type"]
+
+
+def test_the_tagger_round_trips_through_bytes_and_disk(nlp, trained, tmp_path):
+    tagger, _ = trained
+    text = "2031年溪川县将实施学生阅读素养提升计划。"
+    before = ents(tagger(nlp.make_doc(text)))
+    other = nlp.create_pipe("kg_entities")
+    assert ents(other.from_bytes(tagger.to_bytes())(nlp.make_doc(text))) == before
+    tagger.to_disk(tmp_path / "entities")
+    assert ents(nlp.create_pipe("kg_entities").from_disk(tmp_path / "entities")(nlp.make_doc(text))) == before
+
+
+def test_a_boundary_inside_a_token_splits_the_token(nlp):
+    """A span learned on characters keeps its exact edges when pkuseg glued the name to a verb."""
+    doc = Doc(nlp.vocab, words=["推进溪川", "县", "教育局"], spaces=[False] * 3)
+    split_tokens_at(doc, [2, 8])
+    assert [t.text for t in doc] == ["推进", "溪川", "县", "教育局"]
+    assert doc.char_span(2, 8, label="OFFICE").text == "溪川县教育局"
+
+
+def test_the_shipped_pipeline_finds_dates_regions_and_offices():
+    found = ents(load()("2025年,溪川县教育局将联合财政、人社等部门实施教师数字素养提升计划。"))
+    assert {("2025年", "DATE"), ("溪川县教育局", "OFFICE"), ("财政", "OFFICE"), ("人社", "OFFICE")} <= found

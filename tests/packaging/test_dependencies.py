@@ -1,4 +1,5 @@
-"""Every dependency pyproject.toml declares is imported by the package (issue 15: charset-normalizer was not)."""
+"""Every dependency pyproject.toml declares is used by the package (issue 15: charset-normalizer was not): imported,
+or read as data through `importlib.util.find_spec("name")` (cpca's gazetteer file)."""
 from __future__ import annotations
 
 import ast
@@ -21,6 +22,9 @@ def _imported_distributions() -> set[str]:
                 modules.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 modules.add(node.module.split(".")[0])
+            elif (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "find_spec" and node.args
+                  and isinstance(node.args[0], ast.Constant)):
+                modules.add(node.args[0].value)
     owners = packages_distributions()
     return {dist.lower().replace("_", "-") for module in modules for dist in owners.get(module, [])}
 

@@ -12,12 +12,12 @@ CONTEXT_YEAR = 2024
 @pytest.fixture(scope="module")
 def proposed(nlp):
     """The DATE candidates the entity rules propose in a text."""
-    from kg.nlp.components.entities import find_candidates
+    from kg.nlp.components.entities import Tokens, find_candidates
 
     entities = nlp.get_pipe("entities")
 
     def dates(text: str) -> list[str]:
-        return [text[c.start:c.end] for c in find_candidates(nlp.make_doc(text), entities.breakers)
+        return [text[c.start:c.end] for c in find_candidates(Tokens.of(nlp.make_doc(text)), None, entities.breakers)
                 if c.label == "DATE"]
 
     return dates

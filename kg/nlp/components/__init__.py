@@ -1,3 +1,8 @@
 """spaCy components of the kg pipeline, registered as factories on import."""
-from kg.nlp.components import extensions  # noqa: F401
-from kg.nlp.components import entities, goals, relations, sentences  # noqa: F401
+from kg.nlp.components import (  # noqa: F401
+    entities,
+    extensions,  # noqa: F401
+    goals,
+    relations,
+    sentences,
+)

@@ -1,62 +1,78 @@
-"""A small binary classifier over feature dicts, stored as JSON inside a spaCy pipeline.
+"""A small classifier over named features, stored as JSON inside a spaCy pipeline.
 
-Used to rank rule candidates (entity spans, relation pairs): rules propose with high
-recall, the classifier learned on gold decides.  scikit-learn fits it; the weights are
-written as plain JSON (no pickle), so a saved pipeline is data, not code.
+Used where a decision is one of a few classes described by features: a goal's status, whether
+a year the text offers is the one a goal is due in, which relation (if any) joins a pair of
+mentions.  scikit-learn fits a logistic regression (multinomial beyond two classes); the
+weights are written as plain JSON (no pickle), so a saved pipeline is data, not code.
 """
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-Features = dict[str, float]
+Features = Iterable[str]  # the names of the features present (each of value 1)
 
 
 class FeatureClassifier:
-    def __init__(self, weights: dict[str, float] | None = None, bias: float = 0.0, threshold: float = 0.5,
-                 overrides: dict[str, float] | None = None):
-        self.weights = weights or {}
-        self.bias = bias
-        self.threshold = threshold  # decision threshold, chosen by cross-validation in kg.nlp.train
-        self.overrides = overrides or {}  # thresholds of their own for some kinds of rows (by name)
-
-    def threshold_for(self, kind: str) -> float:
-        return self.overrides.get(kind, self.threshold)
+    def __init__(self, weights: dict[str, dict[str, float]] | None = None, bias: dict[str, float] | None = None):
+        self.weights = weights or {}  # class -> feature -> weight
+        self.bias = bias or {}  # class -> intercept
 
     @property
     def trained(self) -> bool:
         return bool(self.weights)
 
-    def fit(self, rows: Sequence[Features], labels: Sequence[bool], *, c: float = 1.0, seed: int = 0
-            ) -> "FeatureClassifier":
+    @property
+    def classes(self) -> list[str]:
+        return list(self.weights)
+
+    def fit(self, rows: Sequence[Features], labels: Sequence[str], *, c: float = 1.0, balanced: bool = False,
+            seed: int = 0) -> "FeatureClassifier":
+        """Logistic regression; `balanced` weighs rarer classes up. Fewer than two classes: untrained."""
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        if len(set(labels)) < 2:
+            self.weights, self.bias = {}, {}
+            return self
         vectorizer = DictVectorizer()
-        x = vectorizer.fit_transform(rows)
-        model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=seed)
+        x = vectorizer.fit_transform({name: 1.0 for name in row} for row in rows)
+        model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None,
+                                   random_state=seed)
         model.fit(x, list(labels))
-        self.threshold, self.overrides = 0.5, {}
-        self.weights = {name: float(w) for name, w in zip(vectorizer.feature_names_, model.coef_[0]) if w}
-        self.bias = float(model.intercept_[0])
+        classes = [str(k) for k in model.classes_]
+        rows_of = ([(classes[1], 0)] if len(classes) == 2 else [(k, i) for i, k in enumerate(classes)])
+        self.weights = {k: {} for k in classes}  # with two classes the first has all weights 0 (logistic)
+        self.bias = {k: 0.0 for k in classes}
+        for k, i in rows_of:
+            self.weights[k] = {n: float(w) for n, w in zip(vectorizer.feature_names_, model.coef_[i]) if w}
+            self.bias[k] = float(model.intercept_[i])
         return self
 
-    def probability(self, features: Features) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    def probabilities(self, features: Features) -> dict[str, float]:
+        names = set(features)
+        scores = {k: self.bias[k] + sum(w.get(n, 0.0) for n in names) for k, w in self.weights.items()}
+        top = max(scores.values())
+        exp = {k: math.exp(max(-60.0, z - top)) for k, z in scores.items()}
+        total = sum(exp.values())
+        return {k: v / total for k, v in exp.items()}
 
+    def probability(self, features: Features, label: str) -> float:
+        return self.probabilities(features).get(label, 0.0)
+
+    def to_dict(self) -> dict:
+        return {"bias": self.bias, "weights": self.weights}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FeatureClassifier":
+        return cls(data["weights"], data["bias"])
 
     def to_disk(self, path: Path) -> None:
-        Path(path).write_text(json.dumps({"bias": self.bias, "threshold": self.threshold, "overrides": self.overrides,
-                                          "weights": self.weights}, ensure_ascii=False, sort_keys=True),
-                              encoding="utf-8")
+        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
     @classmethod
     def from_disk(cls, path: Path) -> "FeatureClassifier":
         path = Path(path)
-        if not path.is_file():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["weights"], data["bias"], data.get("threshold", 0.5), data.get("overrides"))
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else cls()

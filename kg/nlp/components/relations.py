@@ -1,10 +1,11 @@
 """kg_relations: relations between the mentions of one paragraph (SCHEMA.md section 3).
 
-Two steps: `candidate_pairs` lists every legal (head, tail) pair of mentions
-of one sentence; `decide` labels some of them with cue rules over character
-positions, clause punctuation and cue words (there is no parser).  `kg train`
-also fits a classifier stacked on the rules (`Relations`), and keeps it only
-where it beats them; on the seed gold it does not, so the rules decide.
+`candidate_pairs` lists every legal (head, tail) pair of a paragraph's mentions;
+cue rules over character positions, clause punctuation and cue words label some
+of them (`rule_decisions`, sentence by sentence: there is no parser); once
+trained, a classifier over every pair, with the rules' decision among its
+features, decides (`RelationClassifier`).  Relations are stored on the Doc as
+index records into the `mentions` span group (kg.nlp.components.extensions).
 
 The rules read a sentence as a run of clauses (split at commas and colons):
 a mention list at the start of a clause is its subject and, when a modal
@@ -22,12 +23,15 @@ from functools import cached_property, lru_cache
 from itertools import permutations
 from pathlib import Path
 
+import srsly
 from spacy.language import Language
+from spacy.pipeline import Pipe
+from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 
 from kg.nlp.components.classifier import FeatureClassifier
-from kg.nlp.components.extensions import GOALS_KEY, SpanRelation, doc_text, span_key
-from kg.schema import RELATION_TYPES
+from kg.nlp.components.extensions import GOALS_KEY, MENTIONS_KEY, RelationRecord, doc_text, relations, span_key
+from kg.schema import GOAL, RELATION_TYPES
 from kg.zh.markers import MARKER
 
 # The kinds of rule, weakest first: where two rules label one pair, the stronger one's label
@@ -52,20 +56,6 @@ def legal_labels(head: str, tail: str) -> tuple[str, ...]:
 
 def _sentences(doc: Doc) -> list[Span]:
     return list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-
-
-def candidate_pairs(doc: Doc) -> list[tuple[Span, Span, Span]]:
-    """Every ordered pair of mentions (entities and goals) of one sentence that some label allows.
-
-    A mention belongs to the sentence where it starts.  Returned as
-    (head, tail, sentence), in sentence order.
-    """
-    mentions = sorted([*doc.ents, *doc.spans.get(GOALS_KEY, [])], key=lambda s: (s.start_char, -s.end_char))
-    pairs = []
-    for sent in _sentences(doc):
-        inside = [m for m in mentions if sent.start <= m.start < sent.end]
-        pairs.extend((h, t, sent) for h, t in permutations(inside, 2) if legal_labels(h.label_, t.label_))
-    return pairs
 
 
 # --- positions and cue words ------------------------------------------------
@@ -366,37 +356,23 @@ def _policies(sent: _Sentence, found: _Found) -> None:
 _RULES = (_due, _goal_heads, _school_programs, _office_programs, _policies)
 
 
-def _starting_in(sent: Span, spans) -> list[Span]:
+def _starting_in(sent: Span, spans: list[Span]) -> list[Span]:
     return sorted((s for s in spans if sent.start <= s.start < sent.end), key=lambda s: s.start_char)
 
 
-
-
-def _rule_decisions(view: _Sentence) -> dict[tuple, tuple[str, str]]:
-    """Every rule run on one sentence: (head key, tail key) -> (label, kind of rule)."""
-    found = _Found()
-    for rule in _RULES:
-        rule(view, found)
-    return found.items
-
-
-def _with_rules(doc: Doc, candidates: list[tuple[Span, Span, Span]]):
-    """Each candidate as (head, tail, sentence, the sentence's view, the rules' (label, kind) or None)."""
-    by_sentence: dict[int, tuple[_Sentence, dict]] = {}
-    # read once: spaCy makes new Span objects on every read of doc.ents and doc.spans
-    text, ents, goals = doc_text(doc), list(doc.ents), list(doc.spans.get(GOALS_KEY, []))
-    for head, tail, sent in candidates:
-        if sent.start not in by_sentence:
-            view = _Sentence(sent, text, _starting_in(sent, ents), _starting_in(sent, goals))
-            by_sentence[sent.start] = view, _rule_decisions(view)
-        view, decisions = by_sentence[sent.start]
-        yield head, tail, sent, view, decisions.get((span_key(head), span_key(tail)))
-
-
-def decide(doc: Doc, candidates: list[tuple[Span, Span, Span]]) -> list[SpanRelation]:
-    """Label the candidate pairs the cue rules support; the others get no relation."""
-    return [SpanRelation(head, tail, decision[0], RULE_CONFIDENCE[decision[1]], sent)
-            for head, tail, sent, _, decision in _with_rules(doc, candidates) if decision is not None]
+def rule_decisions(doc: Doc, mentions: list[Span]) -> dict[tuple, tuple[str, str]]:
+    """The cue rules, run sentence by sentence: (head key, tail key) -> (label, kind of rule)."""
+    text = doc_text(doc)
+    ents = [m for m in mentions if m.label_ != GOAL]
+    goals = [m for m in mentions if m.label_ == GOAL]
+    decisions: dict[tuple, tuple[str, str]] = {}
+    for sent in _sentences(doc):
+        found = _Found()
+        view = _Sentence(sent, text, _starting_in(sent, ents), _starting_in(sent, goals))
+        for rule in _RULES:
+            rule(view, found)
+        decisions.update(found.items)
+    return decisions
 
 
 # --- the classifier's features ------------------------------------------------
@@ -405,124 +381,216 @@ _CUES = {"implement": _IMPLEMENT_CUE, "prior_policy": _PRIOR_POLICY_CUE, "cooper
          "cooperate_after": _COOPERATE_AFTER, "founded": _FOUNDED, "lead": _LEAD_CUE, "propose": _PROPOSE,
          "supervise": _SUPERVISE, "modal": _MODAL, "achieve": _ACHIEVE, "designate": _DESIGNATE,
          "count": _COUNT}
-_GAP_EDGES = (0, 2, 5, 10, 20, 40)  # characters between the two ends
-# Strong regularisation: a few hundred gold relations for a few hundred label-joined features.
-REGULARISATION = 0.1
+_GAP_EDGES = (0, 2, 5, 10, 20, 40, 80)  # characters between the two ends
+_LIST_ITEM = re.compile(rf"^\s*{MARKER}")
+
+
+class _Paragraph:
+    """The positions the pair features read: sentences, clauses and the mentions in order."""
+
+    def __init__(self, doc: Doc, mentions: list[Span]):
+        self.text = doc_text(doc)
+        self.mentions = mentions
+        self.sentences = [(s.start_char, s.end_char) for s in _sentences(doc)]
+        self.starts = [a for a, _ in self.sentences]
+        self._gaps: dict[tuple, list[int]] = {}
+
+    def gaps(self, other: Span, label: str) -> list[int]:
+        """The distances from `other` to the mentions of `label`, in order (read once per pair of them)."""
+        key = (other.start_char, other.end_char, other.label_, label)
+        if key not in self._gaps:
+            self._gaps[key] = sorted(_gap(m, other) for m in self.mentions if m.label_ == label)
+        return self._gaps[key]
+
+    def sentence_of(self, char: int) -> int:
+        return max(bisect_left(self.starts, char + 1) - 1, 0)
+
+    def clause_prefix(self, char: int) -> str:
+        start = self.sentences[self.sentence_of(char)][0]
+        for m in _CLAUSE_MARK.finditer(self.text, start, char):
+            start = m.end()
+        return self.text[start:char]
 
 
 def _gap(a: Span, b: Span) -> int:
     return max(0, max(a.start_char, b.start_char) - min(a.end_char, b.end_char))
 
 
-def pair_features(view: _Sentence, head: Span, tail: Span) -> dict[str, float]:
+def pair_features(view: _Paragraph, head: Span, tail: Span) -> list[str]:
     """What the classifier sees of a pair whatever the label: the end labels, order, distance in
-    characters and clauses, the mentions between them, the cue words around them, whether one
-    is written inside the other (a goal's own date or holder), and which end leads a clause."""
+    characters, clauses and sentences, the mentions between them, the cue words around them,
+    whether one is written inside the other (a goal's own date or holder), and whether the head
+    stands in a list item's heading (一是推进X… owns the item's goals)."""
     first, second = sorted((head, tail), key=lambda s: (s.start_char, -s.end_char))
     inside = second.end_char <= first.end_char
-    between = "" if inside else view.between(first, second)
-    mentions = [*view.entities, *view.goals]
+    between = "" if inside else view.text[first.end_char:second.start_char]
     order = "inside" if inside else "forward" if first is head else "backward"
     distance = _gap(head, tail)
-    inbetween = sum(first.end_char <= m.start_char and m.end_char <= second.start_char for m in mentions)
+    sentences = abs(view.sentence_of(tail.start_char) - view.sentence_of(head.start_char))
+    inbetween = [m for m in view.mentions if first.end_char <= m.start_char and m.end_char <= second.start_char]
+    head_sentence = view.sentences[view.sentence_of(head.start_char)]
 
     def nearer(end: Span, other: Span) -> int:
         """Mentions of `end`'s label nearer to `other` than `end` is (0, 1, 2 or more)."""
-        return min(sum(_gap(m, other) < distance for m in mentions if m.label_ == end.label_), 2)
+        return min(bisect_left(view.gaps(other, end.label_), distance), 2)
 
-    f = {
-        f"ends={head.label_}>{tail.label_}": 1.0,
-        f"order={order}": 1.0,
-        f"gap={bisect_left(_GAP_EDGES, len(between))}": 1.0,
-        f"clauses={min(abs(view.clause_of(tail.start_char) - view.clause_of(head.start_char)), 3)}": 1.0,
-        f"between={min(inbetween, 3)}": 1.0,
-        f"head_leads_clause={view.at_clause_start(head)}": 1.0,
-        f"head_listed={any(head in g and len(g) > 1 for g in view.groups)}": 1.0,
-        f"head_rank={nearer(head, tail)}": 1.0,
-        f"tail_rank={nearer(tail, head)}": 1.0,
-    }
+    f = [
+        f"ends={head.label_}>{tail.label_}",
+        f"order={order}",
+        f"gap={bisect_left(_GAP_EDGES, len(between))}",
+        f"sentences={min(sentences, 3)}",
+        f"clauses={min(len(_CLAUSE_MARK.findall(between)), 3)}",
+        f"between={min(len(inbetween), 3)}",
+        f"between_same_head={min(sum(m.label_ == head.label_ for m in inbetween), 2)}",
+        f"between_same_tail={min(sum(m.label_ == tail.label_ for m in inbetween), 2)}",
+        f"head_leads_clause={bool(_CLAUSE_LEAD.match(view.clause_prefix(head.start_char)))}",
+        f"head_in_item={bool(_LIST_ITEM.match(view.text, head_sentence[0]))}",
+        f"head_rank={nearer(head, tail)}",
+        f"tail_rank={nearer(tail, head)}",
+        f"listed={bool(_LIST_JOIN.match(between))}",
+    ]
+    if len(between) <= 4:
+        f.append(f"between={between}")
     prefix = view.clause_prefix(first.start_char)
-    for name, cue in _CUES.items():
-        if cue.search(between):
-            f[f"between:{name}"] = 1.0
-        if cue.search(prefix):
-            f[f"before:{name}"] = 1.0
+    f += ["between:" + name for name, cue in _CUES.items() if cue.search(between)]
+    f += ["before:" + name for name, cue in _CUES.items() if cue.search(prefix)]
     return f
 
 
-def labelled_rows(doc: Doc, candidates: list[tuple[Span, Span, Span]]):
-    """(head, tail, sentence, label, features) for every legal label of every candidate pair: the
-    pair's features joined with the label, and the rules' decision on it (stacking)."""
-    for head, tail, sent, view, decision in _with_rules(doc, candidates):
-        features = pair_features(view, head, tail)
-        for label in legal_labels(head.label_, tail.label_):
-            rule = "none" if decision is None else decision[1] if decision[0] == label else "other_label"
-            row = {f"{label}|{name}": value for name, value in features.items()}
-            row.update({label: 1.0, f"rule={rule}": 1.0, f"{label}|rule={rule}": 1.0})
-            yield head, tail, sent, label, row
+# Sentences a pair of mentions may lie apart: 98% of the gold relations lie at most two apart
+# (a list item's heading and the goals of its next sentences), and farther pairs only cost time.
+MAX_SENTENCES_APART = 2
 
 
-RelationKey = tuple[str, tuple[int, int, str], tuple[int, int, str]]  # label, head span key, tail span key
+def candidate_pairs(doc: Doc, mentions: list[Span]) -> list[tuple[Span, Span]]:
+    """Every ordered pair of a paragraph's mentions (entities and goals) that some label allows, at
+    most MAX_SENTENCES_APART sentences apart."""
+    view = _Paragraph(doc, mentions)
+    return [(h, t) for h, t in permutations(mentions, 2) if legal_labels(h.label_, t.label_)
+            and abs(view.sentence_of(h.start_char) - view.sentence_of(t.start_char)) <= MAX_SENTENCES_APART]
 
 
-class Relations:
-    """The cue rules and, once `kg train` has fitted it, a classifier stacked on them.
+NO_RELATION = "none"  # the classifier's class for a pair no relation joins
 
-    The classifier scores every legal (pair, label) of the candidate pairs from the rules'
-    decision on the pair and its features; each pair keeps its most probable label when that
-    reaches the threshold, and the probability is the relation's confidence.  Untrained, the
+
+def pair_rows(doc: Doc, mentions: list[Span]):
+    """(head, tail, features) for every candidate pair: the pair's features and the rules'
+    decision on it (stacking); one multinomial classifier weighs them for each label."""
+    view = _Paragraph(doc, mentions)
+    decisions = rule_decisions(doc, mentions)
+    for head, tail in candidate_pairs(doc, mentions):
+        decision = decisions.get((span_key(head), span_key(tail)))
+        rule = "rule=none" if decision is None else f"rule={decision[0]}|{decision[1]}"
+        yield head, tail, [*pair_features(view, head, tail), rule]
+
+
+def mentions_of(doc: Doc) -> list[Span]:
+    """The entities then the goals: the span group relations point into."""
+    return [*doc.ents, *doc.spans.get(GOALS_KEY, [])]
+
+
+class RelationClassifier(Pipe):
+    """The cue rules and, once trained, a classifier stacked on them.
+
+    The classifier gives every candidate pair of the paragraph's mentions a probability for each
+    label (and for none) from the pair's features and the rules' decision on it; a pair takes its
+    most probable legal label when that reaches the threshold, and the probability is the
+    relation's confidence.  Untrained, the
     rules decide alone, with the confidence of the rule that fired.
     """
 
     MODEL_FILE = "classifier.json"
 
-    def __init__(self, name: str):
+    def __init__(self, nlp: Language, name: str, *, threshold: float, regularisation: float):
         self.name = name
+        self.threshold = threshold
+        self.regularisation = regularisation
         self.classifier = FeatureClassifier()
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = candidate_pairs(doc)
-        doc._.relations = (self.choose(self.score(doc, candidates), self.classifier.threshold)
-                           if self.classifier.trained else decide(doc, candidates))
+        mentions = mentions_of(doc)
+        doc.spans[MENTIONS_KEY] = mentions
+        index = {span_key(m): i for i, m in enumerate(mentions)}
+        view = _Paragraph(doc, mentions)
+        found = self.predict(doc, mentions) if self.classifier.trained else [
+            (h, t, label, RULE_CONFIDENCE[kind]) for h, t, (label, kind) in self._rules(doc, mentions)]
+        records = []
+        for head, tail, label, confidence in found:
+            later = max(head.start_char, tail.start_char)
+            sentence = view.sentences[view.sentence_of(later)] if view.sentences else (0, len(view.text))
+            records.append(RelationRecord(index[span_key(head)], index[span_key(tail)], label, round(confidence, 3),
+                                          *sentence).as_list())
+        doc._.relations = records
         return doc
 
-    def score(self, doc: Doc, candidates: list[tuple[Span, Span, Span]]) -> list[SpanRelation]:
-        """Every legal label of every candidate, its probability as the confidence."""
-        return [SpanRelation(head, tail, label, round(self.classifier.probability(row), 3), sent)
-                for head, tail, sent, label, row in labelled_rows(doc, candidates)]
-
     @staticmethod
-    def choose(scored: list[SpanRelation], threshold: float) -> list[SpanRelation]:
-        """Each pair's most probable label, where it reaches `threshold`."""
-        best: dict[tuple, SpanRelation] = {}
-        for rel in scored:
-            pair = (span_key(rel.head), span_key(rel.tail))
-            if rel.confidence >= threshold and (pair not in best or best[pair].confidence < rel.confidence):
-                best[pair] = rel
-        return list(best.values())
+    def _rules(doc: Doc, mentions: list[Span]):
+        by_key = {span_key(m): m for m in mentions}
+        for (head, tail), decision in rule_decisions(doc, mentions).items():
+            yield by_key[head], by_key[tail], decision
 
-    def fit(self, examples: list[tuple[Doc, set[RelationKey]]], *, seed: int = 0) -> None:
-        """Learn which (pair, label) are gold relations; the docs carry the mentions to relate.
-        With no gold relation among the candidates the rules stay alone."""
+    def predict(self, doc: Doc, mentions: list[Span]) -> list[tuple[Span, Span, str, float]]:
+        """Each pair's most probable label, where it reaches the threshold."""
+        out = []
+        for head, tail, row in pair_rows(doc, mentions):
+            probabilities = self.classifier.probabilities(row)
+            label = max(legal_labels(head.label_, tail.label_), key=lambda k: probabilities.get(k, 0.0))
+            if probabilities.get(label, 0.0) >= self.threshold:
+                out.append((head, tail, label, probabilities[label]))
+        return out
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        """Learn from the gold mentions and relations of the examples which relation (if any) joins
+        each pair; with no gold relation the rules stay alone."""
         rows, labels = [], []
-        for doc, gold in examples:
-            for head, tail, _, label, row in labelled_rows(doc, candidate_pairs(doc)):
+        for eg in (get_examples() if get_examples else []):
+            ref = eg.reference
+            gold = {(span_key(h), span_key(t)): label for h, t, label in _gold_relations(ref)}
+            for head, tail, row in pair_rows(ref, mentions_of(ref)):
                 rows.append(row)
-                labels.append((label, span_key(head), span_key(tail)) in gold)
-        self.classifier = (FeatureClassifier().fit(rows, labels, c=REGULARISATION, seed=seed) if any(labels)
-                           else FeatureClassifier())
+                labels.append(gold.get((span_key(head), span_key(tail)), NO_RELATION))
+        self.classifier = FeatureClassifier().fit(rows, labels, c=self.regularisation)
 
-    def to_disk(self, path, exclude=()) -> None:
+    def score(self, examples, **kwargs) -> dict:
+        """Relations whose two ends and label match the gold exactly (P/R/F as `rels_*`)."""
+        return Scorer.score_spans(examples, "rels", getter=_relation_spans, has_annotation=None,
+                                  allow_overlap=True, **kwargs)
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return srsly.msgpack_dumps(self.classifier.to_dict())
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> "RelationClassifier":
+        self.classifier = FeatureClassifier.from_dict(srsly.msgpack_loads(data))
+        return self
+
+    def to_disk(self, path, *, exclude=()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         if self.classifier.trained:
             self.classifier.to_disk(path / self.MODEL_FILE)
 
-    def from_disk(self, path, exclude=()) -> "Relations":
+    def from_disk(self, path, *, exclude=()) -> "RelationClassifier":
         self.classifier = FeatureClassifier.from_disk(Path(path) / self.MODEL_FILE)
         return self
 
 
-@Language.factory("kg_relations")
-def make_relations(nlp: Language, name: str) -> Relations:
-    return Relations(name)
+def _gold_relations(doc: Doc) -> list[tuple[Span, Span, str]]:
+    return [(h, t, r.label) for h, t, r in relations(doc)]
+
+
+def _relation_spans(doc: Doc, attr: str) -> list[Span]:
+    """Each relation as a span from its first to its last character, labelled with the label
+    and both ends' offsets: spaCy's span scorer then counts exact matches."""
+    out = []
+    for h, t, r in relations(doc):
+        start, end = min(h.start, t.start), max(h.end, t.end)
+        out.append(Span(doc, start, end, label=f"{r.label}|{h.start_char}-{h.end_char}|{t.start_char}-{t.end_char}"))
+    return out
+
+
+@Language.factory("kg_relations", assigns=["doc.spans", "doc._.relations"],
+                  requires=["doc.ents", "doc.spans"],
+                  default_config={"threshold": 0.35, "regularisation": 0.3},
+                  default_score_weights={"rels_f": 1.0, "rels_p": 0.0, "rels_r": 0.0, "rels_per_type": None})
+def make_relations(nlp: Language, name: str, threshold: float, regularisation: float) -> RelationClassifier:
+    return RelationClassifier(nlp, name, threshold=threshold, regularisation=regularisation)

@@ -6,8 +6,8 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.components.extensions import doc_text
 from kg.ingest.structure import split_sentences
+from kg.nlp.components.extensions import doc_text
 
 
 @Language.component("kg_sentences")

@@ -1,0 +1,126 @@
+"""Character features for the CRF taggers: what each character is, and what the segmenter,
+the People's Daily POS lexicon, the gazetteers and the rules say about the text around it.
+
+Every helper adds named indicator features to one list per character (crfsuite reads a list of
+strings as features of value 1; a feature written twice counts twice, alike in training and
+use); a span that a source marks is written with the character's place in it (B, M, E or S for
+a single character), so the tagger learns where a rule's boundaries can be trusted.  The
+character window is the costly part and the same for every tagger: it is made once per text.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+Features = list[str]
+_PAD = "^"
+
+
+def char_class(ch: str) -> str:
+    if "\u4e00" <= ch <= "\u9fff":
+        return "C"
+    if ch.isdigit():
+        return "D"
+    if ch.isascii() and ch.isalpha():
+        return "L"
+    if ch in "“”\"‘’":
+        return "Q"
+    if ch in "《》〈〉":
+        return "T"
+    if ch in "、，,；;。：:！？!?":
+        return "P"
+    if ch in "（）()【】[]":
+        return "R"
+    return "O" if not ch.isspace() else "S"
+
+
+def place(i: int, start: int, end: int) -> str:
+    if end - start == 1:
+        return "S"
+    return "B" if i == start else "E" if i == end - 1 else "M"
+
+
+def char_window(text: str) -> list[Features]:
+    """The characters at -2…+2, the bigrams and trigram around each one, and their classes: a
+    fresh list per character, to which a tagger adds its own features."""
+    return [list(f) for f in _window(text)]
+
+
+@lru_cache(maxsize=4)
+def _window(text: str) -> tuple[tuple[str, ...], ...]:
+    pad = _PAD * 2 + text + _PAD * 2
+    classes = _PAD * 2 + "".join(map(char_class, text)) + _PAD * 2
+    return tuple(("bias", "c0=" + pad[j], "c-1=" + pad[j - 1], "c+1=" + pad[j + 1], "c-2=" + pad[j - 2],
+                  "c+2=" + pad[j + 2], "b-2=" + pad[j - 2:j], "b-1=" + pad[j - 1:j + 1], "b+1=" + pad[j:j + 2],
+                  "b+2=" + pad[j + 1:j + 3], "t=" + pad[j - 1:j + 2], "k=" + classes[j - 1:j + 2])
+                 for j in range(2, len(text) + 2))
+
+
+def add_brackets(feats: list[Features], text: str) -> None:
+    """Inside “…” or 《…》: names are quoted, titles are in book marks."""
+    quote = book = 0
+    for i, ch in enumerate(text):
+        quote += ch == "“"
+        book += ch == "《"
+        if quote:
+            feats[i].append("in“”")
+        if book:
+            feats[i].append("in《》")
+        quote -= quote > 0 and ch == "”"
+        book -= book > 0 and ch == "》"
+
+
+def add_words(feats: list[Features], words: list[str], starts: list[int], tags: Mapping[str, str]) -> None:
+    """The pkuseg word holding each character (its place in the word, the word, its POS tag in
+    the People's Daily corpus), and at word edges the neighbouring word and its tag."""
+    n = len(feats)
+    for k, (word, start) in enumerate(zip(words, starts)):
+        end = min(start + len(word), n)
+        prev = words[k - 1] if k else _PAD
+        nxt = words[k + 1] if k + 1 < len(words) else _PAD
+        tag, length = tags.get(word, "?"), min(len(word), 5)
+        before = ["w-1=" + prev, "pos-1=" + tags.get(prev, "?")]
+        after = ["w+1=" + nxt, "pos+1=" + tags.get(nxt, "?")]
+        for i in range(start, end):
+            p = place(i, start, start + len(word))
+            f = feats[i]
+            f += ("w@" + p, f"w={word}@{p}", f"wlen={length}@{p}", f"pos={tag}@{p}")
+            if p in "BS":
+                f += before
+            if p in "ES":
+                f += after
+
+
+def add_spans(feats: list[Features], spans: Iterable[tuple[int, int, str]], source: str) -> None:
+    """Mark spans a source proposes: `source=name@place` on each character they cover."""
+    n = len(feats)
+    for start, end, name in spans:
+        mark = f"{source}={name}@"
+        for i in range(max(start, 0), min(end, n)):
+            feats[i].append(mark + place(i, start, end))
+
+
+def longest_matches(text: str, names: frozenset[str]) -> list[tuple[int, int]]:
+    """Where listed names (two characters or more) occur, the longest one at each position, left to
+    right without overlap."""
+    lengths = _lengths_by_prefix(names)
+    out, i, n = [], 0, len(text)
+    while i < n - 1:
+        for length in lengths.get(text[i:i + 2], ()):
+            if i + length <= n and text[i:i + length] in names:
+                out.append((i, i + length))
+                i += length
+                break
+        else:
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=8)
+def _lengths_by_prefix(names: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the names that start with each two characters, longest first."""
+    by_prefix: dict[str, set[int]] = {}
+    for name in names:
+        if len(name) >= 2:
+            by_prefix.setdefault(name[:2], set()).add(len(name))
+    return {prefix: tuple(sorted(lengths, reverse=True)) for prefix, lengths in by_prefix.items()}
