@@ -182,8 +182,14 @@ def _load_into(command: str, graph, config, source: Path, batch_size: int = 1000
         raise _LoadFailed(f"{source}: {exc}") from None
 
 
-@app.command(epilog="For a graph of more than about a million nodes and relationships, an empty database loads "
-                    "far faster from the neo4j/ CSV files of the build with neo4j-admin (README: Big graphs).")
+ADMIN_IMPORT_ROWS = 1_000_000  # nodes + relationships past which neo4j-admin's import is the way in
+
+
+@app.command(epilog=f"Past {ADMIN_IMPORT_ROWS:,} nodes and relationships, import the build's neo4j/ CSV files into "
+                    "a new or stopped database instead, far faster (README: Big graphs): neo4j-admin database import "
+                    "full --overwrite-destination --array-delimiter=';' --multiline-fields=true "
+                    "--nodes=OUT/neo4j/nodes/LABEL.csv … --relationships=OUT/neo4j/relationships/TYPE.csv … neo4j, "
+                    "then cypher-shell -d neo4j -f OUT/neo4j/schema.cypher. kg load prints the exact command for OUT.")
 def load(
     graph_path: Annotated[Path, typer.Argument(exists=True, help="A build folder (kg build), or a node-link JSON.")],
     uri: Annotated[Optional[str], _URI] = None,
@@ -196,7 +202,7 @@ def load(
     A build folder is loaded only when its files match its manifest.json; a second kg load into the same database
     from this machine waits for the first.
     """
-    from kg.io.export import read_graph
+    from kg.io.export import NEO4J_DIR, SCHEMA_CYPHER, admin_import_command, read_graph
     from kg.io.manifest import ManifestError, verified_graph_file
 
     try:
@@ -206,6 +212,11 @@ def load(
         _fail("load", exc)
     except (OSError, ValueError) as exc:
         _fail("load", f"{graph_path}: {exc}")
+    rows = graph.number_of_nodes() + graph.number_of_edges()
+    if rows > ADMIN_IMPORT_ROWS and (graph_path.parent / NEO4J_DIR).is_dir():
+        typer.echo(f"kg load: {rows:,} nodes and relationships: into a new database, this is far faster:\n  "
+                   f"{admin_import_command(graph_path.parent, database or 'neo4j')}\n  then: cypher-shell -d "
+                   f"{database or 'neo4j'} -f {graph_path.parent / NEO4J_DIR / SCHEMA_CYPHER}", err=True)
     try:
         typer.echo(_load_into("load", graph, _neo4j_config(uri, user, database), graph_path, batch_size))
     except _LoadFailed as exc:

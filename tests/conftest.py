@@ -160,8 +160,14 @@ def shipped_nlp():
 
 
 @pytest.fixture(scope="session")
-def examples_graph(tmp_path_factory, shipped_nlp):
-    """The graph `kg build examples` makes with the shipped pipeline."""
+def examples_build(tmp_path_factory, shipped_nlp):
+    """`kg build examples` with the shipped pipeline: its BuildResult (the folder is `.out_dir`)."""
     from kg.build import build
 
-    return build(EXAMPLES, tmp_path_factory.mktemp("examples_build") / "out", shipped_nlp).graph
+    return build(EXAMPLES, tmp_path_factory.mktemp("examples_build") / "out", shipped_nlp)
+
+
+@pytest.fixture(scope="session")
+def examples_graph(examples_build):
+    """The graph `kg build examples` makes with the shipped pipeline."""
+    return examples_build.graph

@@ -5,22 +5,22 @@
 - node-link JSON (`networkx.node_link_data`, edges="edges"): the lossless form;
   `read_graph` loads it back into a MultiDiGraph (the notebooks use it).
 - CSV for `neo4j-admin database import full`: one nodes file per label with header
-  `id:ID,:LABEL,name,…` and typed columns (`value:int`, `confidence:double`,
+  `id:ID,:LABEL,name,…` and typed columns (`value:long`, `confidence:double`,
   `aliases:string[]` with `;` between elements), one relationships file per type
-  with `:START_ID,:END_ID,:TYPE,…`.  Load them into an empty database with
-
-      neo4j-admin database import full neo4j --overwrite-destination --array-delimiter=";" \\
-          $(for f in OUT/nodes/*.csv; do echo --nodes=$f; done) \\
-          $(for f in OUT/relationships/*.csv; do echo --relationships=$f; done)
+  with `:START_ID,:END_ID,:TYPE,…`, and `schema.cypher`, the constraints and indexes
+  `kg load` creates, for after the import.  `admin_import_command` spells out the
+  command for a build folder.
 """
 from __future__ import annotations
 
-import csv
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+from kg.io.loader import schema_statements
 
 ARRAY_DELIMITER = ";"
 
@@ -79,7 +79,7 @@ def _csv_type(values: list[Any]) -> str:
     if kinds <= {bool}:
         return "boolean"
     if kinds <= {int}:
-        return "int"
+        return "long"  # neo4j-admin's int is 32-bit; Cypher integers are 64-bit
     if kinds <= {int, float}:
         return "double"  # 64-bit, as Cypher floats are
     if kinds <= {list}:
@@ -88,16 +88,20 @@ def _csv_type(values: list[Any]) -> str:
 
 
 def _cell(value: Any, kind: str, where: str) -> str:
-    if value is None:
+    """One CSV field as neo4j-admin reads it: an empty unquoted field is no property (None, an empty list), a
+    quoted one a string, even "" (its --ignore-empty-strings is off by default); numbers and booleans bare."""
+    if value is None or value == []:
         return ""
     if kind == "string[]":
         bad = [v for v in value if ARRAY_DELIMITER in str(v)]
         if bad:
             raise ValueError(f"{where}: array element {bad[0]!r} contains the delimiter {ARRAY_DELIMITER!r}")
-        return ARRAY_DELIMITER.join(map(str, value))
-    if kind == "boolean":
+        value = ARRAY_DELIMITER.join(map(str, value))
+    elif kind == "boolean":
         return "true" if value else "false"
-    return str(value)
+    elif kind != "string":
+        return str(value)
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def _write_table(path: Path, fixed: list[str], rows: list[tuple[list[str], dict[str, Any], str]]) -> Path:
@@ -107,10 +111,10 @@ def _write_table(path: Path, fixed: list[str], rows: list[tuple[list[str], dict[
     header = fixed + [k if kinds[k] == "string" else f"{k}:{kinds[k]}" for k in names]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
+        f.write(",".join(header) + "\n")
         for lead, props, where in rows:
-            writer.writerow(lead + [_cell(props.get(k), kinds[k], where) for k in names])
+            cells = [_cell(v, "string", where) for v in lead] + [_cell(props.get(k), kinds[k], where) for k in names]
+            f.write(",".join(cells) + "\n")
     return path
 
 
@@ -132,8 +136,29 @@ def write_csv(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
     return paths
 
 
+NEO4J_DIR = "neo4j"
+SCHEMA_CYPHER = "schema.cypher"
+
+
+def write_schema(path: Path) -> Path:
+    """The constraints and indexes `kg load` creates, as a cypher-shell file (after a neo4j-admin import)."""
+    path.write_text("".join(f"{statement};\n" for statement in schema_statements()), encoding="utf-8")
+    return path
+
+
+def admin_import_command(build_folder: Path, database: str = "neo4j") -> str:
+    """The shell command that imports a build's neo4j/ CSVs into `database`, which neo4j-admin creates or, with
+    --overwrite-destination, replaces (the server must not be running it)."""
+    folder = Path(build_folder) / NEO4J_DIR
+    files = [f"--{kind}={shlex.quote(str(path))}" for kind in ("nodes", "relationships")
+             for path in sorted((folder / kind).glob("*.csv"))]
+    return " ".join(["neo4j-admin database import full --overwrite-destination",
+                     f"--array-delimiter={shlex.quote(ARRAY_DELIMITER)} --multiline-fields=true", *files,
+                     shlex.quote(database)])
+
+
 def export(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
-    """graph.graphml, graph.json and the neo4j-admin CSV files under `out_dir`."""
+    """graph.graphml, graph.json, and the neo4j-admin CSV files with schema.cypher under `out_dir`/neo4j."""
     out_dir = Path(out_dir)
     return [write_graphml(graph, out_dir / "graph.graphml"), write_json(graph, out_dir / GRAPH_JSON),
-            *write_csv(graph, out_dir / "neo4j")]
+            *write_csv(graph, out_dir / NEO4J_DIR), write_schema(out_dir / NEO4J_DIR / SCHEMA_CYPHER)]

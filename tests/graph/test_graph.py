@@ -152,7 +152,7 @@ def test_exports_round_trip(seeds, tmp_path):
         with path.open(encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
         assert rows[0][:3] == ["id:ID", ":LABEL", "name"] or rows[0][:2] == ["id:ID", ":LABEL"]
-        assert all(":" not in h or h.split(":")[1] in ("ID", "LABEL", "int", "double", "boolean", "string[]")
+        assert all(":" not in h or h.split(":")[1] in ("ID", "LABEL", "long", "double", "boolean", "string[]")
                    for h in rows[0])
         ids.update(r[0] for r in rows[1:])
         nodes_by_label.update(r[1] for r in rows[1:])
