@@ -11,9 +11,10 @@ Units are written to `extracted.jsonl` as they are produced and the graph reads 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import networkx as nx
 from spacy.language import Language
@@ -26,7 +27,7 @@ from kg.ingest.read import Corpus
 from kg.io.export import export
 from kg.io.jsonl import UnitFile, unit_line
 from kg.io.manifest import Input, Manifest, kg_version, write_manifest
-from kg.nlp.extract import extract_document
+from kg.nlp.parallel import Extract, in_process
 from kg.records import Document, Skipped
 
 EXTRACTED = "extracted.jsonl"
@@ -53,24 +54,35 @@ class BuildResult:
         return {k: dict(v) for k, v in summary(self.graph).items()}
 
 
-def build(corpus: Path, out_dir: Path, nlp: Language, *, items: Iterable[Document | Skipped] | None = None,
+def stream_units(items: Iterable[Document | Skipped], extract: Extract, out: TextIO
+                 ) -> Iterator[tuple[Document | Skipped, int]]:
+    """Extract `items` in order, writing each document's units to `out` as they come; yields each document with
+    how many paragraphs it gave, or the Skipped of an input not read or not extracted."""
+    for item, result in extract(items):
+        if isinstance(result, Skipped):
+            yield result, 0
+        else:
+            out.writelines(map(unit_line, result))
+            yield item, len(result)
+
+
+def build(corpus: Path, out_dir: Path, extract: Extract | Language, *,
+          items: Iterable[Document | Skipped] | None = None,
           on_document: Callable[[Document | Skipped], None] | None = None) -> BuildResult:
     """Extract, resolve, export and write the manifest into `out_dir`, replacing it whole; the caller loads into
-    Neo4j (see kg.io.loader).  `items` are the inputs when already at hand (default: `Corpus(corpus)`)."""
+    Neo4j (see kg.io.loader).  `extract` is a loaded pipeline (extracting here) or an extractor
+    (kg.nlp.parallel.extractor); `items` are the inputs when already at hand (default: `Corpus(corpus)`)."""
+    if isinstance(extract, Language):
+        extract = in_process(extract)
     out_dir = Path(out_dir)
     documents: list[Document] = []
     skipped: list[Skipped] = []
     paragraphs = 0
     with replacing_folder(out_dir) as staging:
         with atomic_text(staging / EXTRACTED) as out:
-            for item in Corpus(corpus) if items is None else items:
-                result = item if isinstance(item, Skipped) else extract_document(nlp, item)
-                if isinstance(result, Skipped):
-                    skipped.append(result)
-                else:
-                    documents.append(item)
-                    out.writelines(map(unit_line, result))
-                    paragraphs += len(result)
+            for item, count in stream_units(Corpus(corpus) if items is None else items, extract, out):
+                (skipped if isinstance(item, Skipped) else documents).append(item)
+                paragraphs += count
                 if on_document:
                     on_document(item)
         if not documents:

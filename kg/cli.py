@@ -1,7 +1,7 @@
 """The `kg` command line."""
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -73,33 +73,61 @@ def _report_skipped(skipped) -> None:
             typer.echo(f"  {item.path}: {item.reason}", err=True)
 
 
+_WORKERS = typer.Option(min=1, help="Worker processes for extraction (default: all cores, one per 8 documents at "
+                                    "most); 1 extracts in this process.")
+_DASK = typer.Option("--dask", envvar="KG_DASK", help="Extract on the dask.distributed cluster of this scheduler "
+                                                     "(tcp://host:8786) instead; every worker needs kg and `kg setup`.")
+
+
+@contextmanager
+def _extraction(command: str, corpus, pipeline: Path | None, workers: int | None, dask: str | None,
+                min_confidence: float = 0.0):
+    """The extractor a command asked for (kg.nlp.parallel.extractor), with one-line errors: a pipeline or model
+    that cannot be had, a scheduler that cannot be reached, a worker that died."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kg.nlp.parallel import extractor, workers_for
+    from kg.nlp.segmenter import ModelUnavailable
+
+    with ExitStack() as stack:
+        try:
+            extract = stack.enter_context(extractor(
+                lambda: _load_nlp(command, pipeline), pipeline=pipeline, workers=workers_for(len(corpus), workers),
+                dask=dask, min_confidence=min_confidence))
+        except ImportError as exc:
+            _fail(command, f"--dask needs dask.distributed (pip install 'kg[dask]'): {exc}")
+        except (OSError, ValueError, ModelUnavailable) as exc:
+            _fail(command, f"Dask scheduler {dask}: {exc}" if dask else exc)
+        try:
+            yield extract
+        except BrokenProcessPool as exc:
+            _fail(command, f"an extraction worker died ({exc}); nothing was written")
+
+
 @app.command()
 def extract(
     input_path: Annotated[Path, typer.Argument(exists=True, help="Folder or file of documents, or a JSONL of units.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the SCHEMA JSONL.")],
     pipeline: Annotated[Optional[Path], typer.Option(help="A saved pipeline to use instead of the shipped one.")] = None,
     min_confidence: Annotated[float, typer.Option(help="Drop predictions below this confidence.")] = 0.0,
+    workers: Annotated[Optional[int], _WORKERS] = None,
+    dask: Annotated[Optional[str], _DASK] = None,
 ) -> None:
     """Extract entities, goals and relations: one SCHEMA line per paragraph, in input order, written as it comes."""
+    from kg.build import stream_units
     from kg.files import atomic_text
-    from kg.io.jsonl import unit_line
-    from kg.nlp.extract import extract_document
     from kg.records import Skipped
 
     corpus = _corpus("extract", input_path)
     documents, paragraphs, skipped = 0, 0, []
     with _writing("extract", output), atomic_text(output) as out:  # opened first: checked before the work
-        nlp = _load_nlp("extract", pipeline)
-        with progress_bar() as bar:
+        with _extraction("extract", corpus, pipeline, workers, dask, min_confidence) as run, progress_bar() as bar:
             task = bar.add_task("extracting", total=len(corpus))
-            for item in corpus:
-                result = item if isinstance(item, Skipped) else extract_document(nlp, item,
-                                                                                 min_confidence=min_confidence)
-                if isinstance(result, Skipped):
-                    skipped.append(result)
+            for item, count in stream_units(corpus, run, out):
+                if isinstance(item, Skipped):
+                    skipped.append(item)
                 else:
-                    out.writelines(map(unit_line, result))
-                    documents, paragraphs = documents + 1, paragraphs + len(result)
+                    documents, paragraphs = documents + 1, paragraphs + count
                 bar.advance(task)
     typer.echo(f"{paragraphs} paragraphs from {documents} document(s) → {output}")
     _report_skipped(skipped)
@@ -261,6 +289,8 @@ def build(
     pipeline: Annotated[Optional[Path], typer.Option(help="A saved pipeline instead of the shipped one.")] = None,
     neo4j_uri: Annotated[Optional[str], typer.Option(
         "--neo4j-uri", help="Also load into this Neo4j (env NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE).")] = None,
+    workers: Annotated[Optional[int], _WORKERS] = None,
+    dask: Annotated[Optional[str], _DASK] = None,
 ) -> None:
     """Documents → extracted facts → resolved graph → GraphML, JSON, neo4j-admin CSV, manifest (and Neo4j).
 
@@ -276,12 +306,10 @@ def build(
     corpus = _corpus("build", corpus_path)
     with _writing("build", output):
         try:
-            with folder_lock(output):  # taken before the pipeline loads, so a second build fails at once
-                nlp = _load_nlp("build", pipeline)
-                with progress_bar() as bar:
-                    task = bar.add_task("extracting", total=len(corpus))
-                    result = run_build(corpus_path, output, nlp, items=corpus,
-                                       on_document=lambda _: bar.advance(task))
+            with (folder_lock(output),  # taken before the pipeline loads, so a second build fails at once
+                  _extraction("build", corpus, pipeline, workers, dask) as run, progress_bar() as bar):
+                task = bar.add_task("extracting", total=len(corpus))
+                result = run_build(corpus_path, output, run, items=corpus, on_document=lambda _: bar.advance(task))
         except Busy as exc:
             _fail("build", f"{output} is being built by another kg build (pid {exc.pid}); wait for it to finish "
                            f"or build into another folder")

@@ -26,7 +26,8 @@ KG = str(Path(sys.executable).with_name("kg"))  # the console script of the venv
 # Marker by fixture (fixtures a test needs, directly or through other fixtures) and by test module.
 MARK_BY_FIXTURE = {"bolt_server": "bolt", "browser": "browser"}
 MARK_BY_MODULE = {"test_notebooks.py": "notebook", "test_wheel.py": "wheel", "test_extract.py": "e2e",
-                  "test_train.py": "e2e", "test_serialisation.py": "e2e", "test_reliability.py": "reliability"}
+                  "test_train.py": "e2e", "test_serialisation.py": "e2e",
+                  "test_parallel.py": "e2e", "test_reliability.py": "reliability"}
 
 
 def pytest_collection_modifyitems(items):

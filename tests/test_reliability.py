@@ -37,6 +37,25 @@ def kg(*args: str, env: dict | None = None) -> tuple[int, str, str]:
     return finish(start_kg(*args, env=env))
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):  # a process that ended meanwhile
+            continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def corpus(folder: Path, *files: Path) -> Path:
     folder.mkdir(parents=True)
     for file in files:
@@ -88,10 +107,15 @@ def test_sigkill_of_kg_build_leaves_the_old_build_or_the_new_one_never_a_mix(bui
     for delay in delays:
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(old_build, out)
-        proc = start_kg("build", new_corpus, "-o", out)
+        proc = start_kg("build", new_corpus, "-o", out, "--workers", "2")
         time.sleep(delay)
+        workers = children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=TIMEOUT)
+        deadline = time.monotonic() + 10  # the extraction workers notice and end too
+        while any(map(alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(map(alive, workers)), f"workers outlived the killed kg build: {workers}"
         state = snapshot(out) if out.exists() else None
         seen.append("old" if state == old else "new" if state == new else "absent" if state is None else "MIX")
         assert state in (old, new), f"seed {seed}: killed after {delay:.2f} s: {seen}; files {sorted(state or {})}"

@@ -60,12 +60,17 @@ def from_config(config_path: Path = CONFIG, overrides: dict | None = None) -> La
     return nlp
 
 
-def load(path: Path | str | None = None) -> Language:
-    """Load a saved pipeline (the shipped one by default) with the cached segmenter."""
+def saved_pipeline(path: Path | str | None = None) -> Path:
+    """The folder of a saved pipeline (the shipped one by default); FileNotFoundError when it is not one."""
     path = Path(path) if path else SHIPPED_PIPELINE
     if not (path / "config.cfg").is_file():
         raise FileNotFoundError(f"{path}: not a kg pipeline (no config.cfg)")
-    nlp = spacy.load(path, exclude=NOT_SAVED)
+    return path
+
+
+def load(path: Path | str | None = None) -> Language:
+    """Load a saved pipeline (the shipped one by default) with the cached segmenter."""
+    nlp = spacy.load(saved_pipeline(path), exclude=NOT_SAVED)
     return attach_segmenter(nlp)
 
 
