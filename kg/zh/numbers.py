@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９％﹪．", "0123456789%%.")
 
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 # An Arabic number (with an optional magnitude written after it) or a run of Chinese numerals.
@@ -38,7 +38,7 @@ _QUANTITY = re.compile(
 
 
 def normalize_digits(text: str) -> str:
-    """Full-width digits, ％ and ． to ASCII; one character for one, so offsets hold."""
+    """Full-width digits, ％ (and the small ﹪) and ． to ASCII; one character for one, so offsets hold."""
     return text.translate(_FULLWIDTH)
 
 
