@@ -37,6 +37,17 @@ _QUANTITY = re.compile(
 )
 
 
+# Units that count the same thing in other words or sizes: unit → (the unit compared in, its factor).
+_BASE_UNITS = {"名": ("人", 1), "位": ("人", 1), "人": ("人", 1), "小时": ("分钟", 60), "分钟": ("分钟", 1),
+               "亩": ("平方米", 666.67), "平方米": ("平方米", 1)}
+
+
+def base_unit(unit: str | None) -> tuple[str | None, float]:
+    """The unit a quantity is compared in and the factor to it: 名 → (人, 1), 小时 → (分钟, 60); a unit
+    that converts to no other is its own base (所 → (所, 1)), and so is None."""
+    return _BASE_UNITS.get(unit, (unit, 1)) if unit is not None else (None, 1)
+
+
 def normalize_digits(text: str) -> str:
     """Full-width digits, ％ (and the small ﹪) and ． to ASCII; one character for one, so offsets hold."""
     return text.translate(_FULLWIDTH)
