@@ -308,6 +308,66 @@ def test_facts_to_review(db, seed_graph):
     assert len(rows) == len(relations) and {r["extractor"] for r in rows} == {"gold", "goal-field"}
 
 
+# --- plan → result tracking, over the graph of our tracking texts (the seed corpus has no plan with its summary) --
+
+@pytest.fixture(scope="module")
+def tracking_db(bolt_server, bolt_config, bolt_driver, tracking_build):
+    from dataclasses import replace
+
+    from kg.io.loader import load_graph
+
+    database = bolt_server.create_database("tracking_readonly")
+    load_graph(tracking_build[2], bolt_driver, database, progress=False)
+    return replace(bolt_config, database=database), bolt_driver
+
+
+def _targets(g):
+    """(planned goal id, its document's region, its document's name) of every planned goal with a region."""
+    region = doc_regions(g)
+    docs = {d["doc"]: d["name"] for _, d in nodes(g, "Document")}
+    return [(n, region[d["doc"]], docs[d["doc"]]) for n, d in nodes(g, "Goal")
+            if d["status"] == "planned" and d["doc"] in region]
+
+
+def test_plan_vs_result(tracking_db, tracking_build):
+    g = tracking_build[2]
+    reports = defaultdict(list)
+    for h, t, d in edges(g, "REPORTED_AS"):
+        reports[h].append((t, d["score"]))
+    for part, year in (("砚溪", None), ("", 2025)):
+        expected = Counter()
+        for n, region, plan in _targets(g):
+            goal = g.nodes[n]
+            if part not in region or year not in (None, goal.get("year")):
+                continue
+            head = (region, goal.get("year"), goal.get("metric"), goal["name"], goal["comparator"], goal.get("value"),
+                    goal.get("unit"))
+            for a, score in reports.get(n) or [(None, None)]:
+                report = g.nodes[a] if a else {}
+                expected[head + (report.get("name"), report.get("value"), report.get("unit"), report.get("year"),
+                                 goal["outcome"], score, plan)] += 1
+        rows = ask(tracking_db, "plan_vs_result", region=part, year=year)
+        assert rows and Counter(tuple(r.values()) for r in rows) == expected
+    rows = ask(tracking_db, "plan_vs_result", region="砚溪", year=2024)
+    assert {"met", "missed", "reported", "no report"} <= {r["outcome"] for r in rows}
+    assert any(r["report"] == "新建幼儿园3所" and r["target"] == "新建幼儿园3所" and r["outcome"] == "met" for r in rows)
+
+
+def test_targets_without_report(tracking_db, tracking_build):
+    g = tracking_build[2]
+    reported = {h for h, _, _ in edges(g, "REPORTED_AS")}
+    region = doc_regions(g)
+    docs = {d["doc"]: d["name"] for _, d in nodes(g, "Document")}
+    for part in ("", "檀川"):
+        expected = Counter((region.get(d["doc"], ""), d.get("year"), d.get("metric"), d["name"], d["comparator"],
+                            d.get("value"), d.get("unit"), docs[d["doc"]]) for n, d in nodes(g, "Goal")
+                           if d["status"] == "planned" and n not in reported and part in region.get(d["doc"], ""))
+        rows = ask(tracking_db, "targets_without_report", region=part)
+        assert rows and Counter(tuple(r.values()) for r in rows) == expected
+    assert all(g.nodes[n]["outcome"] == "no report" for n, d in nodes(g, "Goal")
+               if d["status"] == "planned" and n not in reported)
+
+
 def test_every_library_query_is_tested():
     tested = {n.removeprefix("test_") for n in globals() if n.startswith("test_")}
     assert len(library()) >= 15 and {q.name for q in library()} <= tested
