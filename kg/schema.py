@@ -120,6 +120,7 @@ COMPARATORS = tuple(Comparator)
 GOAL_STATUSES = tuple(GoalStatus)
 OUTCOMES = tuple(Outcome)
 OUTCOME = "outcome"  # the property of a planned Goal that holds its Outcome
+GOAL_REGION = "region"  # the property of a Goal that names the region it is set for (kg.graph.tracking)
 LINK_SCORE, LINK_REASON = "score", "reason"  # the properties of a REPORTED_AS relationship
 
 # --- node ids ----------------------------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.schema import (LINK_REASON, LINK_SCORE, OUTCOME, Comparator, GoalStatus, Label, Outcome, RelationType,
-                       document_id)
+from kg.schema import (GOAL_REGION, LINK_REASON, LINK_SCORE, OUTCOME, Comparator, GoalStatus, Label, Outcome,
+                       RelationType, document_id)
 from kg.zh.metrics import metric_similarity
 from kg.zh.numbers import base_unit
 
@@ -169,8 +169,12 @@ def tracked_goals(graph: nx.MultiDiGraph) -> list[TrackedGoal]:
 
 def add_tracking(graph: nx.MultiDiGraph) -> list[ReportLink]:
     """Link the graph's planned goals to the achieved goals that report them (REPORTED_AS edges with score
-    and reason, in the reporting document's `doc`) and set every planned goal's `outcome`."""
+    and reason, in the reporting document's `doc`), set every planned goal's `outcome`, and every goal's
+    `region` (the one the linker compared)."""
     goals = {g.id: g for g in tracked_goals(graph)}
+    for goal in goals.values():
+        if goal.region:
+            graph.nodes[goal.id][GOAL_REGION] = goal.region
     links = link_goals(goals.values())
     reports: dict[str, list[TrackedGoal]] = defaultdict(list)
     for link in links:
@@ -186,3 +190,43 @@ def add_tracking(graph: nx.MultiDiGraph) -> list[ReportLink]:
             graph.nodes[goal.id][OUTCOME] = str(outcome(goal, reports.get(goal.id, [])))
     return links
 
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A target beside one report of it (report fields None when nothing reports it)."""
+
+    region: str
+    year: int | None
+    metric: str
+    target: str
+    comparator: str
+    planned: float | int | None
+    unit: str | None
+    report: str | None
+    reported: float | int | None
+    reported_unit: str | None
+    reported_year: int | None
+    outcome: str
+    score: float | None
+    plan: str  # the planning document's name
+
+
+def plan_results(graph: nx.MultiDiGraph, region: str = "", year: int | None = None) -> list[PlanResult]:
+    """The answer of the library query plan_vs_result over a tracked graph: every planned goal whose region
+    contains `region` (and is due in `year`), one row per report, ordered as the query orders them."""
+    rows = []
+    for node, d in graph.nodes(data=True):
+        if (d.get("label") != Label.GOAL or d.get("status") != GoalStatus.PLANNED or GOAL_REGION not in d
+                or region not in d[GOAL_REGION] or (year is not None and d.get("year") != year)):
+            continue
+        doc = graph.nodes.get(document_id(d["doc"]), {})
+        reports = [(graph.nodes[v], e) for _, v, e in graph.out_edges(node, data=True)
+                   if e.get("type") == RelationType.REPORTED_AS] or [({}, {})]
+        for a, e in reports:
+            rows.append(PlanResult(d[GOAL_REGION], d.get("year"), d.get("metric", ""), d.get("name", ""),
+                                   d.get("comparator", Comparator.NONE), d.get("value"), d.get("unit"), a.get("name"),
+                                   a.get("value"), a.get("unit"), a.get("year"), d.get(OUTCOME, ""),
+                                   e.get(LINK_SCORE), doc.get("name", d["doc"])))
+    return sorted(rows, key=lambda r: (r.region, r.year is None, r.year or 0, r.metric, r.target,
+                                       r.reported_year is None, r.reported_year or 0))

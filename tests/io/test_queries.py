@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from kg.cli import app
+from kg.graph.tracking import plan_results
 from kg.io.browser import favorites
 from kg.io.neo4j import Neo4jConfig
 from kg.schema import NODE_LABELS, document_id
@@ -321,12 +322,11 @@ def tracking_db(bolt_server, bolt_config, bolt_driver, tracking_build):
     return replace(bolt_config, database=database), bolt_driver
 
 
-def _targets(g):
-    """(planned goal id, its document's region, its document's name) of every planned goal with a region."""
-    region = doc_regions(g)
+def _targets(g, region: str):
+    """(planned goal id, its data, its document's name) of the planned goals whose region contains `region`."""
     docs = {d["doc"]: d["name"] for _, d in nodes(g, "Document")}
-    return [(n, region[d["doc"]], docs[d["doc"]]) for n, d in nodes(g, "Goal")
-            if d["status"] == "planned" and d["doc"] in region]
+    return [(n, d, docs[d["doc"]]) for n, d in nodes(g, "Goal")
+            if d["status"] == "planned" and region in d.get("region", "\0")]
 
 
 def test_plan_vs_result(tracking_db, tracking_build):
@@ -336,12 +336,11 @@ def test_plan_vs_result(tracking_db, tracking_build):
         reports[h].append((t, d["score"]))
     for part, year in (("砚溪", None), ("", 2025)):
         expected = Counter()
-        for n, region, plan in _targets(g):
-            goal = g.nodes[n]
-            if part not in region or year not in (None, goal.get("year")):
+        for n, goal, plan in _targets(g, part):
+            if year not in (None, goal.get("year")):
                 continue
-            head = (region, goal.get("year"), goal.get("metric"), goal["name"], goal["comparator"], goal.get("value"),
-                    goal.get("unit"))
+            head = (goal["region"], goal.get("year"), goal.get("metric"), goal["name"], goal["comparator"],
+                    goal.get("value"), goal.get("unit"))
             for a, score in reports.get(n) or [(None, None)]:
                 report = g.nodes[a] if a else {}
                 expected[head + (report.get("name"), report.get("value"), report.get("unit"), report.get("year"),
@@ -351,19 +350,18 @@ def test_plan_vs_result(tracking_db, tracking_build):
     rows = ask(tracking_db, "plan_vs_result", region="砚溪", year=2024)
     assert {"met", "missed", "reported", "no report"} <= {r["outcome"] for r in rows}
     assert any(r["report"] == "新建幼儿园3所" and r["target"] == "新建幼儿园3所" and r["outcome"] == "met" for r in rows)
+    assert [tuple(r.values()) for r in rows] == [tuple(vars(p).values()) for p in plan_results(g, "砚溪", 2024)]
 
 
 def test_targets_without_report(tracking_db, tracking_build):
     g = tracking_build[2]
     reported = {h for h, _, _ in edges(g, "REPORTED_AS")}
-    region = doc_regions(g)
-    docs = {d["doc"]: d["name"] for _, d in nodes(g, "Document")}
     for part in ("", "檀川"):
-        expected = Counter((region.get(d["doc"], ""), d.get("year"), d.get("metric"), d["name"], d["comparator"],
-                            d.get("value"), d.get("unit"), docs[d["doc"]]) for n, d in nodes(g, "Goal")
-                           if d["status"] == "planned" and n not in reported and part in region.get(d["doc"], ""))
+        expected = Counter((d["region"], d.get("year"), d.get("metric"), d["name"], d["comparator"], d.get("value"),
+                            d.get("unit"), plan) for n, d, plan in _targets(g, part) if n not in reported)
         rows = ask(tracking_db, "targets_without_report", region=part)
         assert rows and Counter(tuple(r.values()) for r in rows) == expected
+        assert all(r["region"] for r in rows)
     assert all(g.nodes[n]["outcome"] == "no report" for n, d in nodes(g, "Goal")
                if d["status"] == "planned" and n not in reported)
 
