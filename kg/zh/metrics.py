@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import replace
 
 from kg.zh.dates import PLAN, find_dates
+from kg.zh.lexicon import SCHOOL_HEADS, UNIQUE_SCHOOLS, WORDS_AFTER_XUE
 from kg.zh.numbers import Quantity, find_quantities, normalize_digits
 
 _CLAUSE_END = "，,；;：:。！？!?"
@@ -233,8 +234,26 @@ def _place_metric(phrase: str) -> str | None:
     return f"新增{levels[0] if len(levels) == 1 and '、' not in what else ''}学位数"
 
 
+# A named school before what is measured (霁川县第一中学高考本科上线率): the school is whom the goal is set for
+# (HAS_GOAL), not part of the metric.  Named means placed (…县/区/市/镇…) or a county's unique school (实验小学);
+# a kind of school (公办幼儿园在园幼儿占比, 乡村学校…) or a school after a verb (新建学校数) stays.
+_SCHOOL_HEAD = "|".join(sorted(SCHOOL_HEADS, key=len, reverse=True))
+_NAMED_SCHOOL = re.compile(
+    rf"^(?P<name>[^，,、（(“”\d]{{1,8}}?[县区市镇乡旗][^，,、（(“”\d]{{0,6}}(?:{_SCHOOL_HEAD})|"
+    rf"{'|'.join(sorted(UNIQUE_SCHOOLS, key=len, reverse=True))})(?![{''.join(WORDS_AFTER_XUE)}])(?=[^，,]{{3,}}$)")
+
+
+def _without_school(metric: str) -> str:
+    m = _NAMED_SCHOOL.match(metric)
+    if not m or _ACTION.match(metric) or _INVERT_RE.match(metric):
+        return metric
+    return metric[m.end("name"):]
+
+
 def canonical(metric: str) -> str:
-    """The one name of a metric the documents write several ways (the national indicators)."""
+    """The one name of a metric the documents write several ways (the national indicators), without a named
+    school before it."""
+    metric = _without_school(metric)
     for pattern, name in _CANONICAL:
         if pattern.match(metric):
             return name

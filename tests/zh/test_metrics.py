@@ -39,6 +39,9 @@ def _metric(text: str, span: str, rank: str | None = None) -> str:
     # the counted thing first: 27所中小学开设… → 开设…的中小学数
     ("12所乡村学校完成食堂改造。", "12所乡村学校完成食堂改造", "完成食堂改造的乡村学校数"),
     ("从业人员较多的培训机构100%建立党组织。", "从业人员较多的培训机构100%建立党组织", "从业人员较多的培训机构党组织建立率"),
+    # a named school is whom the goal is set for, not what is measured; a kind of school stays
+    ("霁川县第一中学高考本科上线率83.6%。", "霁川县第一中学高考本科上线率83.6%", "高考本科上线率"),
+    ("乡村学校教师交流人数达到120人。", "乡村学校教师交流人数达到120人", "乡村学校教师交流人数"),
     # a listed name goes, the counting verb stays
     ("新建东湖小学、西岭小学等3所学校。", "新建东湖小学、西岭小学等3所学校", "新建学校数"),
 ])
