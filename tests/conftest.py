@@ -165,3 +165,25 @@ def tracking_build():
     assert not skipped
     units = list(extract_units(load(), documents))
     return documents, units, build_graph(documents, units)
+
+
+@pytest.fixture(scope="session")
+def tracking_db_config(bolt_server, bolt_config, bolt_driver, tracking_build):
+    """A database holding the tracking graph, loaded once for the tests that only read it: its Neo4jConfig."""
+    from dataclasses import replace
+
+    from kg.io.loader import load_graph
+
+    database = bolt_server.create_database("tracking_readonly")
+    load_graph(tracking_build[2], bolt_driver, database, progress=False)
+    return replace(bolt_config, database=database)
+
+
+@pytest.fixture(scope="session")
+def tracking_files(tmp_path_factory, tracking_build):
+    """A `kg build`-style output folder of the tracking graph."""
+    from kg.io.export import export
+
+    out = tmp_path_factory.mktemp("tracking_build")
+    export(tracking_build[2], out)
+    return out

@@ -312,14 +312,8 @@ def test_facts_to_review(db, seed_graph):
 # --- plan → result tracking, over the graph of our tracking texts (the seed corpus has no plan with its summary) --
 
 @pytest.fixture(scope="module")
-def tracking_db(bolt_server, bolt_config, bolt_driver, tracking_build):
-    from dataclasses import replace
-
-    from kg.io.loader import load_graph
-
-    database = bolt_server.create_database("tracking_readonly")
-    load_graph(tracking_build[2], bolt_driver, database, progress=False)
-    return replace(bolt_config, database=database), bolt_driver
+def tracking_db(tracking_db_config, bolt_driver) -> tuple[Neo4jConfig, object]:
+    return tracking_db_config, bolt_driver
 
 
 def _targets(g, region: str):
