@@ -47,13 +47,15 @@ _JOIN = re.compile(
 _AFTER_CMP = re.compile(r"\s*(?:以上|以下|以内|左右|及以上)")
 # A change from a baseline: 由1.44亿元提高到…, 从85.64%提升至…
 _FROM = re.compile(r"(?:由|从)(?!业|事)[^，,]*$")
-# A comparison that needs what is compared: 同比增长…, 比2010年增加…, 较上年下降…
-_RELATIONAL = re.compile(r"^(?:同口径|同比|环比|比上年|较上年|比去年|较去年|比|较|增长|提高|提升|下降|降低|"
-                         r"增加|减少|高出|超过|高于|低于)")
+# A change said of what the item before measured: 同比增长7.8%, 比上年提高3个百分点
+_ONLY_CHANGE = re.compile(r"^(?:同口径|同比|环比)?(?:比上年|较上年)?(?:增长|提高|提升|下降|降低|增加|减少|高出|超过|"
+                          r"高于|低于)$")
 _CHANGE = re.compile(r"(增长|提高|提升|下降|降低|增加|减少|高出|高于|超过|低于)")
 _VS_BASE = re.compile(r"(?:同口径|同比去年|同比上年)?(?<!同)(?:比|较)(?:上年|去年|上一年|上年度|上年底|[^，,增提下降减高超低]{0,12})"
                       r"(?=增长|提高|提升|下降|降低|增加|减少|高出|高于|超过|低于)")
 _ENUMERATION = re.compile(r"[^，,；;。、]+(?:、[^，,；;。、]+)+等(?=[^等，,]{2,}$)")  # 洪恩、禾光等公办幼儿园 → 公办幼儿园
+_ENUMERATION_END = re.compile(r"[^，,；;。、]+(?:、[^，,；;。、]+)*等$")
+_ASIDE = re.compile(r"[（(][^（()）]{6,}[)）]")  # an explanation in brackets: (公办幼儿园和…的比例)
 
 # How a count is named by its unit: 人 counts people (…人数), 人次 visits, 元 money.
 _HEAD_BY_UNIT = {"人": "人数", "名": "人数", "位": "人数", "人次": "人次", "次": "次数", "场": "场次",
@@ -62,6 +64,10 @@ _HEAD_BY_UNIT = {"人": "人数", "名": "人数", "位": "人数", "人次": "�
 _ENDS_AS_HEAD = re.compile(r"(?:数|率|量|比例|占比|比重|人次|时间|时长|面积|年限|规模|满意度|指数|幅度|"
                            r"投入|经费|资金|拨款|投资|预算|支出|金额|收入|基金)$")
 _MONEY = re.compile(r"经费|资金|投入|投资|拨款|预算|支出|金额|基金|捐赠|收入|补助")
+# The verb that says what is counted (新建 vs 改扩建 vs 招聘…): two metrics with different ones differ.
+_ACTION = re.compile(r"^(?:规划建设|新建|改扩建|改建|扩建|新改扩建|迁建|续建|建成|建设|新增|增加|补充|招聘|培训|培养|评选|"
+                     r"创建|组建|认定|遴选|发展|录取|引进|交流|选派|投入)")
+_SAME_ACTION = ({"新增", "增加", "补充"}, {"新建", "建成", "建设"})
 # Verbs put behind their object in a non-numeric metric, with the form they take there.
 _INVERT = (
     (r"成功创建|争创|创建成?|创成", "创建"), (r"(?:高分高位|高水平|顺利)?通过了?", "通过"),
@@ -290,13 +296,6 @@ def _split_subject_verb(rest: str) -> tuple[str, str]:
     return rest[:m.start()], rest[m.start():]
 
 
-_ASIDE = re.compile(r"[（(][^（()）]{6,}[)）]")  # an explanation in brackets: (公办幼儿园和…的比例)
-_ONLY_CHANGE = re.compile(r"^(?:同口径|同比|环比)?(?:比上年|较上年)?(?:增长|提高|提升|下降|降低|增加|减少|高出|超过|"
-                          r"高于|低于)$")
-
-
-_ENUMERATION_END = re.compile(r"[^，,；;。、]+(?:、[^，,；;。、]+)*等$")
-
 
 def _without_enumeration(phrase: str) -> str:
     """新建第二实验小学、九幼等教育载体 → 新建教育载体: the names listed before 等 go, a leading verb stays."""
@@ -433,16 +432,11 @@ def _bigrams(text: str) -> Counter:
     return Counter(text[i:i + 2] for i in range(len(text) - 1))
 
 
-# The verb that says what is counted (新建 vs 改扩建 vs 招聘…): two metrics with different ones differ.
-_ACTION = re.compile(r"^(?:规划建设|新建|改扩建|改建|扩建|新改扩建|迁建|续建|建成|建设|新增|增加|补充|招聘|培训|培养|评选|"
-                     r"创建|组建|认定|遴选|发展|录取|引进|交流|选派|投入)")
-_SAME_ACTION = ({"新增", "增加", "补充"}, {"新建", "建成", "建设"})
-
 
 def metric_similarity(a: str, b: str) -> float:
     """How alike two metric names are, 0..1: the mean of character overlap and character-bigram
     overlap (bigrams tell 义务教育巩固率 from 义务教育入学率), halved when each leads with a
-    different counting verb (新建幼儿园数 is no 改扩建幼儿园数).  Quotes and brackets are ignored."""
+    different counting verb (新建幼儿园数 is no 改扩建幼儿园数).  Quotes and title marks are ignored."""
     a, b = normalize_digits(a).translate(_QUOTES), normalize_digits(b).translate(_QUOTES)
     if not a or not b:
         return 0.0
