@@ -35,7 +35,10 @@ class EvalError(ValueError):
 
 @dataclass
 class Accuracy:
-    correct: int = 0
+    """The share of credit over the pairs scored: 1 for each right field, or partial credit (a metric's
+    character-overlap F) summed in `correct`."""
+
+    correct: float = 0
     total: int = 0
 
     @property
@@ -44,21 +47,6 @@ class Accuracy:
 
     def __add__(self, other: Accuracy) -> Accuracy:
         return Accuracy(self.correct + other.correct, self.total + other.total)
-
-
-@dataclass
-class Mean:
-    """A mean built by adding parts: the sum of the values and how many there were."""
-
-    summed: float = 0.0
-    count: int = 0
-
-    @property
-    def value(self) -> float | None:
-        return self.summed / self.count if self.count else None
-
-    def __add__(self, other: Mean) -> Mean:
-        return Mean(self.summed + other.summed, self.count + other.count)
 
 
 @dataclass
@@ -82,7 +70,7 @@ class GoalScores:
 
     overall: PRFScore = field(default_factory=PRFScore)
     fields: dict[str, Accuracy] = field(default_factory=lambda: {f: Accuracy() for f in GOAL_FIELDS})
-    metric_overlap: Mean = field(default_factory=Mean)
+    metric_overlap: Accuracy = field(default_factory=Accuracy)
 
     def __add__(self, other: GoalScores) -> GoalScores:
         return GoalScores(self.overall + other.overall,
@@ -129,7 +117,7 @@ class Report:
                       "fields": {name: {"accuracy": acc.value, "correct": acc.correct, "total": acc.total}
                                  for name, acc in self.goals.fields.items()},
                       "metric_overlap": {"mean": self.goals.metric_overlap.value,
-                                         "total": self.goals.metric_overlap.count}},
+                                         "total": self.goals.metric_overlap.total}},
             "relations": _layer_dict(self.relations, RELATION_LABELS),
         }
         if self.ignored:
@@ -215,7 +203,7 @@ def _score_unit(gold: Unit, pred: Unit) -> Report:
     goals = GoalScores(PRFScore(tp=len(pairs), fp=len(pred.goals) - len(pairs), fn=len(gold.goals) - len(pairs)))
     for name in GOAL_FIELDS:
         goals.fields[name] = Accuracy(sum(_same(name, g, p) for g, p in pairs), len(pairs))
-    goals.metric_overlap = Mean(sum(overlap_f(g.metric or "", p.metric or "") for g, p in pairs), len(pairs))
+    goals.metric_overlap = Accuracy(sum(overlap_f(g.metric or "", p.metric or "") for g, p in pairs), len(pairs))
 
     # A relation end is keyed by its entity span, or by the gold goal it is (matched to).
     gold_ends = {m.id: ("entity", m.label, m.start, m.end) for m in gold.entities}
@@ -331,7 +319,7 @@ def render(report: Report, console: Console | None = None, *, by_doc: bool = Fal
         fields.add_row(*cells)
         if name == "metric":  # the same pairs, scored by how many characters they share
             overlap = report.goals.metric_overlap
-            cells = ["metric (overlap F)", _fmt(overlap.value), "", str(overlap.count)]
+            cells = ["metric (overlap F)", _fmt(overlap.value), "", str(overlap.total)]
             if macro is not None:
                 cells.append(_fmt(macro.get("goals/metric_overlap")))
             fields.add_row(*cells)
