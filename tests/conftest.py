@@ -2,8 +2,9 @@
 and the markers, given by what a test needs (pyproject.toml registers them).
 
 A test that needs the Bolt server is `bolt`, one that drives Chromium `browser`, one that runs the notebooks
-`notebook`, one that installs the wheel `wheel`, one that runs `kg extract`, `kg track-eval` or training end to
-end `e2e`; every other test is `unit` (`pytest -m unit`, under a minute).
+`notebook`, one that installs the wheel `wheel`, one that runs `kg extract`, `kg track-eval`, training or the
+tracking texts through the pipeline end to end `e2e`; every other test is `unit` (`pytest -m unit`, under a
+minute).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ KG = str(Path(sys.executable).with_name("kg"))  # the console script of the venv
 
 
 # Marker by fixture (fixtures a test needs, directly or through other fixtures) and by test module.
-MARK_BY_FIXTURE = {"bolt_server": "bolt", "browser": "browser"}
+MARK_BY_FIXTURE = {"bolt_server": "bolt", "browser": "browser", "tracking_build": "e2e"}
 MARK_BY_MODULE = {"test_notebooks.py": "notebook", "test_wheel.py": "wheel", "test_extract.py": "e2e",
                   "test_train.py": "e2e", "test_track_eval.py": "e2e"}
 
