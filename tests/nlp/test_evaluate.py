@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import KG
 from kg.cli import app
 from kg.nlp.evaluate import EvalError, evaluate, iou, match_goals, mean_reports, render
 from kg.io.jsonl import write_units
@@ -143,7 +143,7 @@ def test_cli_json_on_files(tmp_path, gold_units, perturbed):
     pred, expected = perturbed
     write_units(gold_units, tmp_path / "gold.jsonl")
     write_units(pred, tmp_path / "pred.jsonl")
-    run = subprocess.run([str(REPO / ".venv/bin/kg"), "eval", str(tmp_path / "gold.jsonl"),
+    run = subprocess.run([KG, "eval", str(tmp_path / "gold.jsonl"),
                           str(tmp_path / "pred.jsonl"), "--json", "--by-doc"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
@@ -207,6 +207,20 @@ def test_goal_matching_is_one_to_one_and_fields_come_from_the_best_pair():
     assert (report.goals.overall.tp, report.goals.overall.fp, report.goals.overall.fn) == (1, 1, 0)
     assert {name: acc.value for name, acc in report.goals.fields.items()} == dict.fromkeys(
         ("metric", "comparator", "value", "unit", "year", "status"), 1.0)
+
+
+def test_metrics_score_exact_match_and_character_overlap():
+    gold = [_goal(100, 0, 10, metric="普惠性幼儿园覆盖率"), _goal(101, 20, 30, metric="新增学位数")]
+    pred = [_goal(1, 0, 10, metric="普惠性民办幼儿园覆盖率"), _goal(2, 20, 30, metric="新增学位数")]
+    report = evaluate([_unit(goals=gold)], [_unit(goals=pred)])
+    assert (report.goals.fields["metric"].correct, report.goals.fields["metric"].total) == (1, 2)
+    # 9 characters shared of 9 + 11: F = 18/20 = 0.9; the second pair is exact: 1.0
+    assert report.goals.metric_overlap.value == pytest.approx((0.9 + 1.0) / 2)
+    assert report.scores()["goals/metric_overlap"] == pytest.approx(0.95)
+    assert report.to_dict()["goals"]["metric_overlap"] == {"mean": pytest.approx(0.95), "total": 2}
+    out = io.StringIO()
+    render(report, Console(file=out, width=120))
+    assert re.search(r"metric \(overlap F\)\s*│\s*0\.950", out.getvalue())
 
 
 @pytest.mark.parametrize("gold_value, pred_value, same", [
