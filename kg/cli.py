@@ -341,6 +341,42 @@ def build(
         raise typer.Exit(1)
 
 
+@app.command("track-eval")
+def track_eval(
+    gold_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False,
+                                             help="A folder of plan and summary documents with their gold.jsonl.")],
+    pipeline: Annotated[Optional[Path], typer.Option(help="A saved pipeline instead of the shipped one.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Extract, build and link the gold folder's documents; score the plan → result links against its gold."""
+    import json
+
+    from kg.graph.build import build_graph
+    from kg.graph.tracking_eval import (GOLD_FILE, TrackingGoldError, evaluate_tracking, read_tracking_gold,
+                                        render_tracking)
+    from kg.ingest.read import read_path
+    from kg.nlp.extract import extract_units
+
+    try:
+        gold = read_tracking_gold(gold_dir / GOLD_FILE)
+    except (OSError, TrackingGoldError) as exc:
+        _fail("track-eval", exc)
+    documents, skipped = read_path(gold_dir)
+    nlp = _load_nlp("track-eval", pipeline)
+    units = list(extract_units(nlp, documents))
+    try:
+        report = evaluate_tracking(documents, units, build_graph(documents, units), gold)
+    except TrackingGoldError as exc:
+        _fail("track-eval", exc)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        render_tracking(report)
+    _report_skipped(skipped)
+    if skipped:
+        raise typer.Exit(1)
+
+
 DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "annotations"
 
 

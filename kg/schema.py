@@ -69,6 +69,7 @@ class RelationType(StrEnum):
     HAS_SECTION = "HAS_SECTION"
     HAS_SENTENCE = "HAS_SENTENCE"
     MENTIONS = "MENTIONS"
+    REPORTED_AS = "REPORTED_AS"  # a planned Goal to the achieved Goal that reports it (kg.graph.tracking)
 
 
 # SCHEMA section 3, the one legality table: relation -> (head labels, tail labels), mention labels and GOAL.
@@ -105,8 +106,22 @@ class GoalStatus(StrEnum):
     ACHIEVED = "achieved"
 
 
+class Outcome(StrEnum):
+    """What became of a planned goal (its `outcome`, derived by kg.graph.tracking): its report's value met
+    or missed the target, a report says nothing to compare (non-numeric), or nothing reports it."""
+
+    MET = "met"
+    MISSED = "missed"
+    REPORTED = "reported"
+    NO_REPORT = "no report"
+
+
 COMPARATORS = tuple(Comparator)
 GOAL_STATUSES = tuple(GoalStatus)
+OUTCOMES = tuple(Outcome)
+OUTCOME = "outcome"  # the property of a planned Goal that holds its Outcome
+GOAL_REGION = "region"  # the property of a Goal that names the region it is set for (kg.graph.tracking)
+LINK_SCORE, LINK_REASON = "score", "reason"  # the properties of a REPORTED_AS relationship
 
 # --- node ids ----------------------------------------------------------------------------------------------------
 _PREFIX = {Label.DOCUMENT: "doc", Label.SECTION: "sec", Label.SENTENCE: "sent", Label.SCHOOL: "school",

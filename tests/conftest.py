@@ -2,9 +2,9 @@
 and the markers, given by what a test needs (pyproject.toml registers them).
 
 A test that needs the Bolt server is `bolt`, one that drives Chromium `browser`, one that runs the notebooks
-`notebook`, one that installs the wheel `wheel`, one that runs `kg extract` or training end to end on the seed
-corpus `e2e`, one that kills, races or times real processes and servers `reliability`; every other test is `unit`
-(`pytest -m unit`, under a minute).
+`notebook`, one that installs the wheel `wheel`, one that runs `kg extract`, `kg track-eval`, training or the
+tracking texts through the pipeline end to end `e2e`, one that kills, races or times real processes and servers
+`reliability`; every other test is `unit` (`pytest -m unit`, under a minute).
 """
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ KG = str(Path(sys.executable).with_name("kg"))  # the console script of the venv
 
 
 # Marker by fixture (fixtures a test needs, directly or through other fixtures) and by test module.
-MARK_BY_FIXTURE = {"bolt_server": "bolt", "browser": "browser"}
+MARK_BY_FIXTURE = {"bolt_server": "bolt", "browser": "browser", "tracking_build": "e2e"}
 MARK_BY_MODULE = {"test_notebooks.py": "notebook", "test_wheel.py": "wheel", "test_extract.py": "e2e",
-                  "test_train.py": "e2e", "test_serialisation.py": "e2e",
+                  "test_train.py": "e2e", "test_serialisation.py": "e2e", "test_track_eval.py": "e2e",
                   "test_parallel.py": "e2e", "test_reliability.py": "reliability"}
 
 
@@ -172,3 +172,41 @@ def examples_build(tmp_path_factory, shipped_nlp):
 def examples_graph(examples_build):
     """The graph `kg build examples` makes with the shipped pipeline."""
     return examples_build.graph
+
+
+TRACKING = REPO / "tests" / "data" / "tracking"  # our plan/summary texts and their hand-written link gold
+
+
+@pytest.fixture(scope="session")
+def tracking_build(shipped_nlp):
+    """(documents, units, graph) of the tracking gold folder with the shipped pipeline, linked."""
+    from kg.graph.build import build_graph
+    from kg.ingest.read import read_path
+    from kg.nlp.extract import extract_units
+
+    documents, skipped = read_path(TRACKING)
+    assert not skipped
+    units = list(extract_units(shipped_nlp, documents))
+    return documents, units, build_graph(documents, units)
+
+
+@pytest.fixture(scope="session")
+def tracking_db_config(bolt_server, bolt_config, bolt_driver, tracking_build):
+    """A database holding the tracking graph, loaded once for the tests that only read it: its Neo4jConfig."""
+    from dataclasses import replace
+
+    from kg.io.loader import load_graph
+
+    database = bolt_server.create_database("tracking_readonly")
+    load_graph(tracking_build[2], bolt_driver, database, progress=False)
+    return replace(bolt_config, database=database)
+
+
+@pytest.fixture(scope="session")
+def tracking_files(tmp_path_factory, tracking_build):
+    """A `kg build`-style output folder of the tracking graph."""
+    from kg.io.export import export
+
+    out = tmp_path_factory.mktemp("tracking_build")
+    export(tracking_build[2], out)
+    return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import asdict, fields
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ import networkx as nx
 import pandas as pd
 from neo4j import Driver
 
+from kg.graph.tracking import PlanResult, plan_results
 from kg.io.export import graph_file, read_graph
 from kg.schema import ENTITY_NODE_LABELS, LEXICAL_LABELS, document_id
 from kg.io.neo4j import ENV, Neo4jConfig, connect
@@ -37,6 +39,8 @@ from kg.explore.view import caption
 if TYPE_CHECKING:
     from neo4j_viz import VisualizationGraph
 
+PLAN_VS_RESULT = tuple(f.name for f in fields(PlanResult))  # the columns of plan_vs_result
+WITHOUT_REPORT = ("region", "year", "metric", "target", "comparator", "planned", "unit", "plan")
 DEFAULT_GRAPH = Path("out/demo")
 GRAPH_ENV = "KG_GRAPH"
 
@@ -141,6 +145,17 @@ class Explorer:
         return _frame(self._rows("goals", region=region, year=year),
                       ["region", "document", "goal", "metric", "comparator", "value", "unit", "year", "status",
                        "owners"], ["region", "year", "document", "goal"])
+
+    def plan_vs_result(self, region: str = "", year: int | None = None) -> pd.DataFrame:
+        """Library query plan_vs_result: each target of the regions `region` picks out beside every report of
+        it (kg.graph.tracking), with its outcome."""
+        return _frame(self._rows("plan_vs_result", region=region, year=year), list(PLAN_VS_RESULT),
+                      ["region", "year", "metric", "target", "reported_year"])
+
+    def targets_without_report(self, region: str = "") -> pd.DataFrame:
+        """Library query targets_without_report: the targets no later document reports on."""
+        return _frame(self._rows("targets_without_report", region=region), list(WITHOUT_REPORT),
+                      ["region", "year", "metric", "target"])
 
     def subgraph(self, name: str) -> nx.MultiDiGraph:
         """The relationships of the nodes whose name or alias contains `name`, with both ends, outside the
@@ -328,6 +343,13 @@ class FileGraph(Explorer):
                                  **{k: g.get(k) for k in ("metric", "comparator", "value", "unit", "year",
                                                           "status")}})
         return rows
+
+    def _plan_vs_result(self, region: str = "", year: int | None = None) -> list[dict]:
+        return [asdict(row) for row in plan_results(self.graph, region, year)]
+
+    def _targets_without_report(self, region: str = "") -> list[dict]:
+        return [{k: getattr(row, k) for k in WITHOUT_REPORT} for row in plan_results(self.graph, region)
+                if row.report is None]
 
     def _neighbours(self, name: str = "") -> list[dict]:
         rows = []

@@ -22,8 +22,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from kg.graph.build import summary
+from kg.graph.tracking import PlanResult, plan_results
 from kg.records import Document, Skipped
-from kg.schema import ENTITY_NODE_LABELS, FACT_TYPES, document_id
+from kg.schema import ENTITY_NODE_LABELS, FACT_TYPES, OUTCOMES, Outcome, document_id
+from kg.zh.numbers import base_unit
 from kg.explore.style import PALETTE, relationship_colour, style
 
 CHARTS_DIR = "charts"
@@ -205,6 +207,58 @@ def _goals_section(graph, out_dir, labels) -> list[str]:
     return lines
 
 
+_OUTCOME_COLOURS = {Outcome.MET: "#3FBA7C", Outcome.MISSED: "#EB2728", Outcome.REPORTED: "#A5ABB6"}
+
+
+def latest_reports(graph: nx.MultiDiGraph) -> list[PlanResult]:
+    """One row per target: its latest report (the one its outcome is judged on), or none."""
+    latest: dict[tuple, PlanResult] = {}
+    for row in plan_results(graph):
+        key = (row.region, row.year, row.target, row.plan)
+        if key not in latest or (row.reported_year or 0) >= (latest[key].reported_year or 0):
+            latest[key] = row
+    return list(latest.values())
+
+
+def _tracking_section(graph, out_dir, labels) -> list[str]:
+    """Planned vs reported value per metric, region by region (kg.graph.tracking)."""
+    rows = latest_reports(graph)
+    outcomes = Counter(r.outcome for r in rows)
+    lines = ["## Plan → result tracking", "",
+             f"{len(rows)} target(s) with a region; " + ", ".join(f"{outcomes[o]} {o}" for o in OUTCOMES) + ". "
+             "A target is linked to a later report of the same region and year (a multi-year plan's: of its years) "
+             "whose metric and unit agree; the latest report decides the outcome.", ""]
+    charted = [r for r in rows if r.report is not None and r.planned and r.reported is not None]
+    regions = sorted({r.region for r in charted})
+    if charted:
+        heights = [sum(r.region == region for r in charted) for region in regions]
+        fig = Figure(figsize=(10, 0.32 * sum(heights) + 1.0 * len(regions) + 0.6), layout="constrained")
+        axes = fig.subplots(len(regions), 1, squeeze=False, height_ratios=heights)[:, 0]
+        for ax, region in zip(axes, regions):
+            mine = sorted((r for r in charted if r.region == region), key=lambda r: (r.metric, r.target))
+            names = [labels(r.metric, "M") for r in mine][::-1]
+            ratios = [100 * r.reported * base_unit(r.reported_unit)[1] / (r.planned * base_unit(r.unit)[1])
+                      for r in mine][::-1]
+            ax.barh(names, [100] * len(mine), color="#E4E6EB", label="planned (= 100%)")
+            ax.barh(names, ratios, height=0.45, color=[_OUTCOME_COLOURS.get(r.outcome, "#A5ABB6") for r in mine][::-1])
+            for y, r in enumerate(mine[::-1]):
+                ax.annotate(f"{r.reported:g} / {r.planned:g}{r.unit or ''}", (max(ratios[y], 100), y),
+                            xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
+            ax.axvline(100, color="#555555", linewidth=0.8)
+            ax.set_xlim(0, max(140, max(ratios) * 1.25))
+            ax.set_title(f"{labels(region, 'R')}: reported value as % of the planned value", fontsize=9)
+            ax.tick_params(labelsize=8)
+        axes[0].legend(handles=[Patch(color="#E4E6EB", label="planned (= 100%)")] +
+                       [Patch(color=c, label=o) for o, c in _OUTCOME_COLOURS.items() if o != Outcome.REPORTED],
+                       fontsize=7, loc="lower right")
+        lines += [f"![planned vs reported value per metric]({_save(fig, out_dir, 'tracking.png')})", ""]
+        lines += labels.legend("R", "M")
+    lines += _table(["region", "year", "metric", "target", "planned", "report", "reported", "outcome", "plan"],
+                    [(r.region, r.year, r.metric, r.target, r.planned, r.report, r.reported, r.outcome, r.plan)
+                     for r in sorted(rows, key=lambda r: (r.region, r.year or 0, r.metric, r.target))])
+    return lines
+
+
 def most_connected(graph: nx.MultiDiGraph, limit: int = TOP_ENTITIES) -> list[dict]:
     """Entities (School, Office, Program, Policy, Region) ranked by their relationships in the fact layer,
     then by the documents that mention them."""
@@ -255,6 +309,7 @@ def write_report(graph: nx.MultiDiGraph, documents: list[Document], skipped: lis
         lines += _read_section(graph, documents, out_dir, labels)
         lines += _extracted_section(graph, out_dir)
         lines += _goals_section(graph, out_dir, labels)
+        lines += _tracking_section(graph, out_dir, labels)
         lines += _connected_section(graph, out_dir, labels)
     lines += ["## Skipped files", ""]
     lines += _table(["file", "reason"], [(s.path, s.reason) for s in skipped]) if skipped else ["None.", ""]

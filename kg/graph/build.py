@@ -8,7 +8,9 @@ One `networkx.MultiDiGraph` holds two layers joined by MENTIONS edges:
   from the metadata.  A goal's `year` is the one source of its Goal -DUE-> Year
   edge: an extracted DUE from the goal to a date of that year lends the edge its
   evidence sentence, one to a date of another year is left out (a PROGRAM's DUE
-  is an edge of its own).
+  is an edge of its own);
+- tracking, once the rest is built (kg.graph.tracking): planned Goal -REPORTED_AS->
+  achieved Goal, and each planned goal's `outcome`.
 Every edge has a unique string key (also its `key` attribute) and a `type`;
 every extracted edge carries its evidence (doc, para, sentence id, start, end,
 confidence, extractor).  No property is ever None, so the graph loads into
@@ -26,6 +28,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph.resolve import Resolution, resolve
+from kg.graph.tracking import add_tracking
 from kg.records import Document, Relation, Unit
 from kg.schema import GOAL, RELATION_TYPES, Label, RelationType, document_id, goal_id, section_id, year_id
 
@@ -214,7 +217,9 @@ def build_graph(documents: Iterable[Document], units: Iterable[Unit], *, extract
     if iter(units) is units:  # a one-shot iterator; a list or a kg.io.jsonl.UnitFile is read once per pass
         units = list(units)
     resolution = resolution or resolve(documents, units)
-    return _Builder(documents, units, resolution, extractor).build()
+    graph = _Builder(documents, units, resolution, extractor).build()
+    add_tracking(graph)
+    return graph
 
 
 def summary(graph: nx.MultiDiGraph) -> dict[str, Counter]:

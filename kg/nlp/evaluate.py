@@ -3,7 +3,9 @@
 Entities and relations must match exactly and are counted with spaCy's PRFScore. Goal
 boundaries are a judgement call, so goals are matched one-to-one by span overlap (IoU >= 0.5)
 and their structured fields are scored as accuracies over the matched pairs; a relation end
-that is a goal matches through that same goal matching.
+that is a goal matches through that same goal matching.  A metric is a phrase that can be
+right in part (普惠性幼儿园覆盖率 for 普惠性民办幼儿园覆盖率), so besides its exact match it is
+scored by character-overlap F (kg.zh.metrics.overlap_f), averaged over the matched pairs.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from spacy.scorer import PRFScore
 
 from kg.records import Goal, Unit
 from kg.schema import MENTION_LABELS, RELATION_LABELS
+from kg.zh.metrics import overlap_f
 
 GOAL_IOU = 0.5
 GOAL_FIELDS = ("metric", "comparator", "value", "unit", "year", "status")
@@ -32,7 +35,10 @@ class EvalError(ValueError):
 
 @dataclass
 class Accuracy:
-    correct: int = 0
+    """The share of credit over the pairs scored: 1 for each right field, or partial credit (a metric's
+    character-overlap F) summed in `correct`."""
+
+    correct: float = 0
     total: int = 0
 
     @property
@@ -59,14 +65,17 @@ class LabelScores:
 
 @dataclass
 class GoalScores:
-    """Goal span P/R/F1 (IoU matching), and the accuracy of each field over the matched pairs."""
+    """Goal span P/R/F1 (IoU matching), the accuracy of each field over the matched pairs, and the
+    metrics' mean character-overlap F over the same pairs."""
 
     overall: PRFScore = field(default_factory=PRFScore)
     fields: dict[str, Accuracy] = field(default_factory=lambda: {f: Accuracy() for f in GOAL_FIELDS})
+    metric_overlap: Accuracy = field(default_factory=Accuracy)
 
     def __add__(self, other: GoalScores) -> GoalScores:
         return GoalScores(self.overall + other.overall,
-                          {f: self.fields[f] + other.fields[f] for f in GOAL_FIELDS})
+                          {f: self.fields[f] + other.fields[f] for f in GOAL_FIELDS},
+                          self.metric_overlap + other.metric_overlap)
 
 
 @dataclass
@@ -89,13 +98,15 @@ class Report:
 
     def scores(self) -> dict[str, float | None]:
         """Headline figures by name: F1 of each layer ("entities") and label ("entities/SCHOOL"),
-        and goal field accuracies ("goals/value"); None where nothing was there to score."""
+        goal field accuracies ("goals/value") and the metrics' overlap F ("goals/metric_overlap");
+        None where nothing was there to score."""
         out: dict[str, float | None] = {}
         for layer, scores in (("entities", self.entities), ("relations", self.relations)):
             out[layer] = _prf(scores.overall)["f"]
             out.update({f"{layer}/{label}": _prf(s)["f"] for label, s in scores.labels.items()})
         out["goals"] = _prf(self.goals.overall)["f"]
         out.update({f"goals/{name}": acc.value for name, acc in self.goals.fields.items()})
+        out["goals/metric_overlap"] = self.goals.metric_overlap.value
         return out
 
     def to_dict(self, by_doc: bool = True) -> dict:
@@ -104,7 +115,9 @@ class Report:
             "entities": _layer_dict(self.entities, MENTION_LABELS),
             "goals": {"overall": _prf(self.goals.overall),
                       "fields": {name: {"accuracy": acc.value, "correct": acc.correct, "total": acc.total}
-                                 for name, acc in self.goals.fields.items()}},
+                                 for name, acc in self.goals.fields.items()},
+                      "metric_overlap": {"mean": self.goals.metric_overlap.value,
+                                         "total": self.goals.metric_overlap.total}},
             "relations": _layer_dict(self.relations, RELATION_LABELS),
         }
         if self.ignored:
@@ -190,6 +203,7 @@ def _score_unit(gold: Unit, pred: Unit) -> Report:
     goals = GoalScores(PRFScore(tp=len(pairs), fp=len(pred.goals) - len(pairs), fn=len(gold.goals) - len(pairs)))
     for name in GOAL_FIELDS:
         goals.fields[name] = Accuracy(sum(_same(name, g, p) for g, p in pairs), len(pairs))
+    goals.metric_overlap = Accuracy(sum(overlap_f(g.metric or "", p.metric or "") for g, p in pairs), len(pairs))
 
     # A relation end is keyed by its entity span, or by the gold goal it is (matched to).
     gold_ends = {m.id: ("entity", m.label, m.start, m.end) for m in gold.entities}
@@ -303,6 +317,12 @@ def render(report: Report, console: Console | None = None, *, by_doc: bool = Fal
         if macro is not None:
             cells.append(_fmt(macro.get(f"goals/{name}")))
         fields.add_row(*cells)
+        if name == "metric":  # the same pairs, scored by how many characters they share
+            overlap = report.goals.metric_overlap
+            cells = ["metric (overlap F)", _fmt(overlap.value), "", str(overlap.total)]
+            if macro is not None:
+                cells.append(_fmt(macro.get("goals/metric_overlap")))
+            fields.add_row(*cells)
     console.print(fields)
 
     if by_doc:
@@ -329,6 +349,7 @@ def render_cross_validation(cv, console: Console | None = None) -> None:
     rows: list[tuple[str, str, str]] = [("entities", "all", "entities")]
     rows += [("", label, f"entities/{label}") for label in MENTION_LABELS]
     rows += [("goals", "all", "goals")] + [("", f"{f} (accuracy)", f"goals/{f}") for f in GOAL_FIELDS]
+    rows.insert(rows.index(("", "metric (accuracy)", "goals/metric")) + 1, ("", "metric (overlap F)", "goals/metric_overlap"))
     rows += [("relations", "all", "relations")] + [("", label, f"relations/{label}") for label in RELATION_LABELS]
 
     def cell(mean: MeanReport, key: str) -> str:
@@ -336,7 +357,8 @@ def render_cross_validation(cv, console: Console | None = None) -> None:
         report = mean.micro
         if layer == "goals":
             if label:
-                return f"{_fmt(report.goals.fields[label].value)} ({_fmt(mean.macro.get(key))})"
+                value = report.goals.metric_overlap if label == "metric_overlap" else report.goals.fields[label]
+                return f"{_fmt(value.value)} ({_fmt(mean.macro.get(key))})"
             score = report.goals.overall
         else:
             scores = report.entities if layer == "entities" else report.relations
@@ -353,13 +375,13 @@ def render_cross_validation(cv, console: Console | None = None) -> None:
     sources = Table(title="F1 by gold file (pooled)")
     sources.add_column("Gold file")
     sources.add_column("Approach")
-    for name in ("entities", "goals", "goals/status", "goals/year", "relations"):
+    for name in ("entities", "goals", "goals/status", "goals/year", "goals/metric_overlap", "relations"):
         sources.add_column(name, justify="right")
     for source in sorted({s for by in cv.by_source.values() for s in by}):
         for name in names:
             s = cv.by_source[name][source].scores()
             sources.add_row(source, name, *(_fmt(s[k]) for k in ("entities", "goals", "goals/status", "goals/year",
-                                                                  "relations")))
+                                                                  "goals/metric_overlap", "relations")))
     console.print(sources)
 
     if cv.curve:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９％﹪．", "0123456789%%.")
 
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 # An Arabic number (with an optional magnitude written after it) or a run of Chinese numerals.
@@ -37,8 +37,19 @@ _QUANTITY = re.compile(
 )
 
 
+# Units that count the same thing in other words or sizes: unit → (the unit compared in, its factor).
+_BASE_UNITS = {"名": ("人", 1), "位": ("人", 1), "人": ("人", 1), "小时": ("分钟", 60), "分钟": ("分钟", 1),
+               "亩": ("平方米", 666.67), "平方米": ("平方米", 1)}
+
+
+def base_unit(unit: str | None) -> tuple[str | None, float]:
+    """The unit a quantity is compared in and the factor to it: 名 → (人, 1), 小时 → (分钟, 60); a unit
+    that converts to no other is its own base (所 → (所, 1)), and so is None."""
+    return _BASE_UNITS.get(unit, (unit, 1)) if unit is not None else (None, 1)
+
+
 def normalize_digits(text: str) -> str:
-    """Full-width digits, ％ and ． to ASCII; one character for one, so offsets hold."""
+    """Full-width digits, ％ (and the small ﹪) and ． to ASCII; one character for one, so offsets hold."""
     return text.translate(_FULLWIDTH)
 
 

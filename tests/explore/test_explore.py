@@ -80,3 +80,17 @@ def test_the_server_gives_the_same_neighbourhood_and_subgraph(files, server, see
     a, b = files.subgraph(name), server.subgraph(name)
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
     assert sorted(a.edges(keys=True)) == sorted(b.edges(keys=True))
+
+
+@pytest.mark.parametrize("question,args", [("plan_vs_result", ()), ("plan_vs_result", ("砚溪", 2024)),
+                                           ("targets_without_report", ()), ("targets_without_report", ("檀川",))])
+def test_tracking_answers_from_the_server_and_the_files_agree(tracking_files, tracking_db_config, question, args):
+    files, server = open_graph(tracking_files), Neo4jGraph(tracking_db_config)
+    try:
+        from_files, from_server = getattr(files, question)(*args), getattr(server, question)(*args)
+    finally:
+        server.close()
+    assert len(from_files) > 0
+    pd.testing.assert_frame_equal(from_files, from_server, check_dtype=False)
+    if question == "plan_vs_result":
+        assert set(from_files.outcome) <= {"met", "missed", "reported", "no report"}

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 
 import pytest
 from PIL import Image
 
 from kg.graph.build import summary
 from kg.records import Skipped
-from kg.explore.report import cjk_font, most_connected, write_report
+from kg.explore.report import cjk_font, latest_reports, most_connected, write_report
 
 SECTIONS = ["# Build report", "## What was read", "## What was extracted", "## Goals by year and region",
-            "## Most connected entities", "## Skipped files"]
+            "## Plan → result tracking", "## Most connected entities", "## Skipped files"]
 SKIPPED = Skipped("notes/minutes.pdf", "unsupported file type .pdf (expected .txt, .html, .htm, .docx)")
 
 
@@ -103,3 +104,19 @@ def test_without_a_cjk_font_the_charts_use_keys_the_report_spells_out(seed_graph
     keys = re.findall(r"Chart keys \(no CJK font was found\): ([^\n]+)\.", text)
     assert keys and f"E1 = {most_connected(seed_graph)[0]['name']}" in keys[-1]
     assert "## Skipped files\n\nNone." in text
+
+
+def test_plan_vs_result_per_region_is_charted_and_tabled(tracking_build, tmp_path):
+    documents, _, graph = tracking_build
+    text = write_report(graph, documents, [], tmp_path).read_text(encoding="utf-8")
+    assert "tracking.png" in {p.name for p in charts(text, tmp_path)}
+    rows = table_rows(text, "## Plan → result tracking")
+    planned = [d for _, d in graph.nodes(data=True) if d["label"] == "Goal" and d["status"] == "planned"
+               and d.get("region")]
+    assert len(rows) == len(planned) == len(latest_reports(graph))
+    assert Counter(r[7] for r in rows) == Counter(d["outcome"] for d in planned)
+    # a five-year target reported twice is judged on its latest report
+    [row] = [r for r in rows if r[3] == "全市学前三年毛入园率达到98%"]
+    assert (row[5], row[7]) == ("全市学前三年毛入园率98.3%", "met")
+    summary = text.split("## Plan → result tracking\n", 1)[1].split("\n", 2)[1]
+    assert f"{Counter(r[7] for r in rows)['met']} met" in summary

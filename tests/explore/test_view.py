@@ -135,6 +135,31 @@ def test_clicking_an_edge_shows_its_evidence_sentence_and_confidence(view, seed_
     page.screenshot(path=ARTIFACTS / "graph_html_edge.png")
 
 
+def test_a_reported_as_edge_shows_the_planned_and_the_reported_goal(browser, tracking_build, tmp_path):
+    context, _ = browser
+    graph = tracking_build[2]
+    path = write_graph_html(graph, tmp_path / "graph.html", title="tracking")
+    page = context.new_page()
+    try:
+        page.goto(path.as_uri())
+        wait_for(page, "() => window.kgView && window.kgView.ready")
+        shown = page.evaluate("""() => {
+            const e = kgView.edges.get({filter: e => e.kgType === 'REPORTED_AS'})
+                .find(e => kgView.nodes.get(e.from).title.includes('普惠性幼儿园覆盖率达到92%'));
+            kgView.showEdge(e.id);
+            return e.key;
+        }""")
+        planned, reported, edge = next((u, v, d) for u, v, d in graph.edges(data=True) if d["key"] == shown)
+        details = page.locator("#details").inner_text()
+        assert "REPORTED_AS: planned → reported" in details
+        assert graph.nodes[planned]["name"] in details and graph.nodes[reported]["name"] in details
+        assert re.search(r"outcome\s+met", details) and re.search(rf"score\s+{edge['score']:g}", details)
+        assert edge["reason"] in details and ">= 92%" in details and ">= 93.1%" in details
+        page.screenshot(path=ARTIFACTS / "graph_html_reported_as.png")
+    finally:
+        page.close()
+
+
 def test_clicking_a_node_lists_the_sentences_that_mention_it(view, seed_graph):
     page, _, _ = view
     node = max((n for n, d in seed_graph.nodes(data=True) if d["label"] == "School"),

@@ -150,12 +150,15 @@ def test_examples_corpus():
     documents, skipped = read_path(EXAMPLES)
     assert skipped == []
     by_id = {d.id: d for d in documents}
-    assert sorted(by_id) == ["fengxi_2025_plan.txt", "heting_2025_points.txt", "linlan_2024_summary.txt",
+    assert sorted(by_id) == ["fengxi_2025_plan.txt", "heting_2025_points.txt", "jichuan_2024_points.txt",
+                             "jichuan_2024_summary.txt", "linlan_2024_summary.txt",
                              "qingchuan_2024_action_plan.html", "yunxiu_2025_ideas.docx"]
     facts = {d.id: (d.office, d.region, d.year, d.year_end, d.kind, d.published) for d in documents}
     assert facts == {
         "fengxi_2025_plan.txt": ("枫溪区教育局", "枫溪区", 2025, None, "plan", "2025-02-18"),
         "heting_2025_points.txt": ("鹤汀市教育局", "鹤汀市", 2025, None, "plan", "2025-02-26"),
+        "jichuan_2024_points.txt": ("霁川县教育局", "霁川县", 2024, None, "plan", "2024-02-22"),
+        "jichuan_2024_summary.txt": ("霁川县教育局", "霁川县", 2024, None, "summary", "2025-01-10"),
         "linlan_2024_summary.txt": ("临澜县教育体育局", "临澜县", 2024, None, "summary", "2025-01-10"),
         "qingchuan_2024_action_plan.html": ("清川区教育局", "清川区", 2024, 2026, "action_plan", "2024-05-20"),
         "yunxiu_2025_ideas.docx": ("云岫县教育局", "云岫县", 2025, None, "plan", "2025-03-12"),

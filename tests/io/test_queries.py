@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from kg.cli import app
+from kg.graph.tracking import plan_results
 from kg.io.browser import favorites
 from kg.io.neo4j import Neo4jConfig
 from kg.schema import NODE_LABELS, document_id
@@ -306,6 +307,57 @@ def test_facts_to_review(db, seed_graph):
         rows = ask(db, "facts_to_review", threshold=threshold, limit=10000)
         assert Counter(tuple(r.values()) for r in rows) == expected
     assert len(rows) == len(relations) and {r["extractor"] for r in rows} == {"gold", "goal-field"}
+
+
+# --- plan → result tracking, over the graph of our tracking texts (the seed corpus has no plan with its summary) --
+
+@pytest.fixture(scope="module")
+def tracking_db(tracking_db_config, bolt_driver) -> tuple[Neo4jConfig, object]:
+    return tracking_db_config, bolt_driver
+
+
+def _targets(g, region: str):
+    """(planned goal id, its data, its document's name) of the planned goals whose region contains `region`."""
+    docs = {d["doc"]: d["name"] for _, d in nodes(g, "Document")}
+    return [(n, d, docs[d["doc"]]) for n, d in nodes(g, "Goal")
+            if d["status"] == "planned" and region in d.get("region", "\0")]
+
+
+def test_plan_vs_result(tracking_db, tracking_build):
+    g = tracking_build[2]
+    reports = defaultdict(list)
+    for h, t, d in edges(g, "REPORTED_AS"):
+        reports[h].append((t, d["score"]))
+    for part, year in (("砚溪", None), ("", 2025)):
+        expected = Counter()
+        for n, goal, plan in _targets(g, part):
+            if year not in (None, goal.get("year")):
+                continue
+            head = (goal["region"], goal.get("year"), goal.get("metric"), goal["name"], goal["comparator"],
+                    goal.get("value"), goal.get("unit"))
+            for a, score in reports.get(n) or [(None, None)]:
+                report = g.nodes[a] if a else {}
+                expected[head + (report.get("name"), report.get("value"), report.get("unit"), report.get("year"),
+                                 goal["outcome"], score, plan)] += 1
+        rows = ask(tracking_db, "plan_vs_result", region=part, year=year)
+        assert rows and Counter(tuple(r.values()) for r in rows) == expected
+    rows = ask(tracking_db, "plan_vs_result", region="砚溪", year=2024)
+    assert {"met", "missed", "reported", "no report"} <= {r["outcome"] for r in rows}
+    assert any(r["report"] == "新建幼儿园3所" and r["target"] == "新建幼儿园3所" and r["outcome"] == "met" for r in rows)
+    assert [tuple(r.values()) for r in rows] == [tuple(vars(p).values()) for p in plan_results(g, "砚溪", 2024)]
+
+
+def test_targets_without_report(tracking_db, tracking_build):
+    g = tracking_build[2]
+    reported = {h for h, _, _ in edges(g, "REPORTED_AS")}
+    for part in ("", "檀川"):
+        expected = Counter((d["region"], d.get("year"), d.get("metric"), d["name"], d["comparator"], d.get("value"),
+                            d.get("unit"), plan) for n, d, plan in _targets(g, part) if n not in reported)
+        rows = ask(tracking_db, "targets_without_report", region=part)
+        assert rows and Counter(tuple(r.values()) for r in rows) == expected
+        assert all(r["region"] for r in rows)
+    assert all(g.nodes[n]["outcome"] == "no report" for n, d in nodes(g, "Goal")
+               if d["status"] == "planned" and n not in reported)
 
 
 def test_every_library_query_is_tested():

@@ -209,6 +209,20 @@ def test_goal_matching_is_one_to_one_and_fields_come_from_the_best_pair():
         ("metric", "comparator", "value", "unit", "year", "status"), 1.0)
 
 
+def test_metrics_score_exact_match_and_character_overlap():
+    gold = [_goal(100, 0, 10, metric="普惠性幼儿园覆盖率"), _goal(101, 20, 30, metric="新增学位数")]
+    pred = [_goal(1, 0, 10, metric="普惠性民办幼儿园覆盖率"), _goal(2, 20, 30, metric="新增学位数")]
+    report = evaluate([_unit(goals=gold)], [_unit(goals=pred)])
+    assert (report.goals.fields["metric"].correct, report.goals.fields["metric"].total) == (1, 2)
+    # 9 characters shared of 9 + 11: F = 18/20 = 0.9; the second pair is exact: 1.0
+    assert report.goals.metric_overlap.value == pytest.approx((0.9 + 1.0) / 2)
+    assert report.scores()["goals/metric_overlap"] == pytest.approx(0.95)
+    assert report.to_dict()["goals"]["metric_overlap"] == {"mean": pytest.approx(0.95), "total": 2}
+    out = io.StringIO()
+    render(report, Console(file=out, width=120))
+    assert re.search(r"metric \(overlap F\)\s*│\s*0\.950", out.getvalue())
+
+
 @pytest.mark.parametrize("gold_value, pred_value, same", [
     (8, 8.0, True), (None, None, True), (95, 95.5, False), (None, 0, False), (50000, 50000.00001, True)])
 def test_goal_value_tolerance(gold_value, pred_value, same):

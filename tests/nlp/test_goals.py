@@ -91,7 +91,7 @@ def _g(metric, comparator, value, unit, year, status="planned"):
 def test_rates_with_comparators_due_by_the_date_in_the_sentence(nlp):
     text = "到2026年,全县学前三年毛入园率达到95%以上,普惠性幼儿园覆盖率不低于90%。"
     assert _goals(nlp, text, PLAN_2024) == [
-        ("全县学前三年毛入园率达到95%以上", _g("全县学前三年毛入园率", ">=", 95, "%", 2026)),
+        ("全县学前三年毛入园率达到95%以上", _g("学前三年毛入园率", ">=", 95, "%", 2026)),
         ("普惠性幼儿园覆盖率不低于90%", _g("普惠性幼儿园覆盖率", ">=", 90, "%", 2026)),
     ]
 
@@ -99,31 +99,32 @@ def test_rates_with_comparators_due_by_the_date_in_the_sentence(nlp):
 def test_results_in_a_summary_are_achieved_and_a_forecast_is_planned(nlp):
     text = "全年新增公办学位二千个,其中小学学位1500余个,预计明年再增加学位800个。"
     assert _goals(nlp, text, REPORT_2023) == [
-        ("新增公办学位二千个", _g("新增公办学位数", "=", 2000, "个", 2023, "achieved")),
+        ("新增公办学位二千个", _g("新增学位数", "=", 2000, "个", 2023, "achieved")),
         ("小学学位1500余个", _g("小学学位数", ">", 1500, "个", 2023, "achieved")),
-        ("增加学位800个", _g("增加学位数", "=", 800, "个", 2024, "planned")),
+        ("增加学位800个", _g("新增学位数", "=", 800, "个", 2024, "planned")),
     ]
 
 
 def test_ranks_leave_out_subject_and_cue_and_share_their_metric(nlp):
+    """The span leaves the subject out; the metric names what is ranked, here the school."""
     assert _goals(nlp, "城东中学要继续保持全市前3名、力争第1。", PLAN_2024) == [
-        ("保持全市前3名", _g("全市排名", "rank<=", 3, "名", 2024)),
-        ("第1", _g("全市排名", "rank<=", 1, "名", 2024)),
+        ("保持全市前3名", _g("城东中学全市排名", "rank<=", 3, "名", 2024)),
+        ("第1", _g("城东中学全市排名", "rank<=", 1, "名", 2024)),
     ]
 
 
 def test_dated_non_numeric_targets_keep_the_achievement_verb(nlp):
     text = "力争2025年底交付新城实验小学,实现乡村学校网络全覆盖,全面消除大班额。"
     assert _goals(nlp, text, PLAN_2024) == [
-        ("交付新城实验小学", _g("交付新城实验小学", "none", None, None, 2025)),
-        ("乡村学校网络全覆盖", _g("乡村学校网络全覆盖", "none", None, None, 2025)),
-        ("消除大班额", _g("消除大班额", "none", None, None, 2025)),
+        ("交付新城实验小学", _g("新城实验小学投用", "none", None, None, 2025)),
+        ("乡村学校网络全覆盖", _g("乡村学校网络覆盖率", "none", None, None, 2025)),
+        ("消除大班额", _g("大班额消除", "none", None, None, 2025)),
     ]
 
 
 def test_full_width_text_fifteenth_plan_money_and_approximations(nlp):
     assert _goals(nlp, "２０２４年，中考平均分位列全市前３名，教师培训覆盖率达百分之百。", PLAN_2024) == [
-        ("中考平均分位列全市前３名", _g("中考平均分位列全市排名", "rank<=", 3, "名", 2024)),
+        ("中考平均分位列全市前３名", _g("中考平均分全市排名", "rank<=", 3, "名", 2024)),
         ("教师培训覆盖率达百分之百", _g("教师培训覆盖率", ">=", 100, "%", 2024)),
     ]
     text = "“十四五”期间,累计培养省级骨干教师200名左右,市级学科带头人逾五十名,投入资金1.2亿元。"
@@ -145,8 +146,8 @@ def test_last_years_result_in_a_plan_is_achieved(nlp):
 def test_awards_zero_counts_and_rules_by_confidence(nlp):
     text = "实验小学获评省文明校园,校园安全零事故。"
     assert _goals(nlp, text, REPORT_2023) == [
-        ("获评省文明校园", _g("获评省文明校园", "none", None, None, 2023, "achieved")),
-        ("校园安全零事故", _g("校园安全零事故", "=", 0, None, 2023, "achieved")),
+        ("获评省文明校园", _g("省文明校园获评", "none", None, None, 2023, "achieved")),
+        ("校园安全零事故", _g("校园安全事故数", "=", 0, None, 2023, "achieved")),
     ]
     found = find_goals(text, REPORT_2023)
     assert [g.confidence for g in found] == [RULE_CONFIDENCE["award"], RULE_CONFIDENCE["zero"]]
@@ -192,7 +193,8 @@ def test_a_token_across_a_clause_boundary_is_split(nlp):
 
 def test_goals_on_the_seed_gold(nlp, seed_documents, gold_units):
     """Measured: goal F1 0.949 (P 0.949, R 0.949, 186 of 196), per document 0.88-1.0, comparator,
-    value, unit, year and status all right on every matched goal, metric 0.23 (paraphrased in the gold)."""
+    value, unit, year and status all right on every matched goal; metric exact 0.19, overlap F 0.81 (the seed
+    gold's metrics are the documents' words, ours are normalised by kg.zh.metrics)."""
     from kg.nlp.evaluate import evaluate
     from kg.nlp.extract import extract_units
 
@@ -205,6 +207,7 @@ def test_goals_on_the_seed_gold(nlp, seed_documents, gold_units):
     for name in ("comparator", "value", "unit", "year", "status"):
         assert goals.fields[name].value >= 0.97, (name, goals.fields[name])
     assert goals.fields["metric"].value >= 0.15
+    assert goals.metric_overlap.value >= 0.78
 
 
 # --- the learned parts: spans, status and year -------------------------------------------------

@@ -17,8 +17,8 @@ import pytest
 from conftest import EXAMPLES, REPO
 
 def _run(*cmd, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
-    """The command, without PYTHONPATH: a checkout named there would be imported instead of the wheel's kg."""
-    env = {k: v for k, v in (env or os.environ).items() if k != "PYTHONPATH"}
+    """Run a command without PYTHONPATH: a checkout on it would be imported before the wheel's kg."""
+    env = {k: v for k, v in (os.environ if env is None else env).items() if k != "PYTHONPATH"}
     proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, **kwargs)
     assert proc.returncode == 0, f"{' '.join(map(str, cmd))}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
     return proc

@@ -41,19 +41,19 @@ def place(i: int, start: int, end: int) -> str:
 
 
 def char_window(text: str) -> list[Features]:
-    """The characters at -2…+2, the bigrams and trigram around each one, and their classes: a
-    fresh list per character, to which a tagger adds its own features."""
+    """The characters at -1…+1, the bigrams and trigram around each one, and their classes: a
+    fresh list per character, to which a tagger adds its own features.  (A window of ±2 scored
+    no better under cross-validation and costs half as much again.)"""
     return [list(f) for f in _window(text)]
 
 
 @lru_cache(maxsize=4)
 def _window(text: str) -> tuple[tuple[str, ...], ...]:
-    pad = _PAD * 2 + text + _PAD * 2
-    classes = _PAD * 2 + "".join(map(char_class, text)) + _PAD * 2
-    return tuple(("bias", "c0=" + pad[j], "c-1=" + pad[j - 1], "c+1=" + pad[j + 1], "c-2=" + pad[j - 2],
-                  "c+2=" + pad[j + 2], "b-2=" + pad[j - 2:j], "b-1=" + pad[j - 1:j + 1], "b+1=" + pad[j:j + 2],
-                  "b+2=" + pad[j + 1:j + 3], "t=" + pad[j - 1:j + 2], "k=" + classes[j - 1:j + 2])
-                 for j in range(2, len(text) + 2))
+    pad = _PAD + text + _PAD
+    classes = _PAD + "".join(map(char_class, text)) + _PAD
+    return tuple(("bias", "c0=" + pad[j], "c-1=" + pad[j - 1], "c+1=" + pad[j + 1], "b-1=" + pad[j - 1:j + 1],
+                  "b+1=" + pad[j:j + 2], "t=" + pad[j - 1:j + 2], "k=" + classes[j - 1:j + 2])
+                 for j in range(1, len(text) + 1))
 
 
 def add_brackets(feats: list[Features], text: str) -> None:

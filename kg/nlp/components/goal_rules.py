@@ -19,6 +19,7 @@ from kg.ingest.structure import split_sentences
 from kg.records import Goal
 from kg.zh.dates import find_dates
 from kg.zh.markers import MARKER
+from kg.zh.metrics import metric_name
 from kg.zh.numbers import NUMBER, Quantity, find_quantities, normalize_digits, parse_number
 
 # A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
@@ -215,33 +216,9 @@ def _comparator(text: str, q: Quantity, clause_start: int) -> str | None:
     return _CMP[m.lastgroup] if m else None
 
 
-_COUNT_NOUN = {"人": "人数", "名": "人数", "次": "次数", "节": "节数", "小时": "时长", "元": "资金",
-               "人次": "人次", "平方米": "面积", "%": ""}
-_TRAILING_VERB = re.compile(
-    rf"(?:均|要|将|都|也|在|保持|稳定|维持|有|约|大约|{_GE}|{_GT}|{_LT}|{_LE}|为)+$")
-
-
 def _metric(text: str, s: int, e: int, q: Quantity | None, rank: re.Match | None) -> str:
-    """What is measured, in the document's words: the span without its number and comparator
-    (清华北大录取不少于8人 → 清华北大录取人数); empty for an elliptical list item (力争第1)."""
-    if rank is not None:
-        before = re.sub(r"^(?:继续)?保持|(?:[均都]?有人)?(?:进入|保持|获得|获|达到|位居|位列)$", "",
-                        text[s:rank.start()].strip())
-        metric = re.sub(r"\s+", "", before)
-        return metric if not metric or metric.endswith("排名") else metric + "排名"
-    if q is None:
-        return re.sub(r"\s+", "", text[s:e])
-    before = _TRAILING_VERB.sub("", text[s:q.start].strip())
-    after = _after_comparator(text, q, e)
-    metric = re.sub(r"^[对把]|\s+", "", before + after)
-    if text[q.end - 1] in "金银铜":
-        return metric + text[q.end - 1] + "牌数"
-    if q.unit == "%" and re.search(r"(?:增长|提高|提升|下降|降低)$", metric):
-        return metric + "率"
-    noun = _COUNT_NOUN.get(q.unit or "", "数")
-    if metric and not re.search(r"(?:数|率|量|比例|占比|人次)$", metric) and not metric.endswith(noun):
-        metric += noun
-    return metric
+    """What is measured, as a comparable phrase (kg.zh.metrics): 清华北大录取不少于8人 → 清华北大录取人数."""
+    return metric_name(text, s, e, q, (rank.start(), rank.end()) if rank is not None else None)
 
 
 def _is_target_quantity(text: str, q: Quantity, s: int, e: int) -> bool:

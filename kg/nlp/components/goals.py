@@ -58,9 +58,9 @@ class GoalTagger(Pipe):
     VETTING_FILE = "rule_goals.json"
 
     def __init__(self, nlp: Language, name: str, *, c1: float, c2: float, max_iterations: int,
-                 outside_weight: float, rule_threshold: float):
+                 rule_threshold: float):
         self.name = name
-        self.model = SequenceModel(c1, c2, max_iterations, outside_weight)
+        self.model = SequenceModel(c1, c2, max_iterations)
         self.rule_threshold = rule_threshold
         self.status = FeatureClassifier()
         self.year = FeatureClassifier()
@@ -232,11 +232,9 @@ def _tags(length: int, spans: list[tuple[int, int]]) -> list[str]:
 
 
 @Language.factory("kg_goals", assigns=["doc.spans", "span._.goal", "span._.confidence"],
-                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150, "outside_weight": 0.5,
-                                  "rule_threshold": 0.7},
+                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150, "rule_threshold": 0.7},
                   default_score_weights={f"spans_{GOALS_KEY}_f": 1.0, f"spans_{GOALS_KEY}_p": 0.0,
                                          f"spans_{GOALS_KEY}_r": 0.0, "goals_status_acc": 0.5, "goals_year_acc": 0.5})
 def make_goals(nlp: Language, name: str, c1: float, c2: float, max_iterations: int,
-               outside_weight: float, rule_threshold: float) -> GoalTagger:
-    return GoalTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations, outside_weight=outside_weight,
-                      rule_threshold=rule_threshold)
+               rule_threshold: float) -> GoalTagger:
+    return GoalTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations, rule_threshold=rule_threshold)

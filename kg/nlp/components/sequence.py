@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy
 import pycrfsuite
 
 Features = list[str]  # a character's features, each of value 1 (crfsuite's string form)
@@ -61,40 +60,10 @@ def spans_of(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _follows(before: str, after: str) -> bool:
-    """Whether BIOES allows tag `after` right after tag `before` ("" is the start or the end)."""
-    b_kind, _, b_name = before.partition("-")
-    a_kind, _, a_name = after.partition("-")
-    if b_kind in ("B", "I"):
-        return a_kind in ("I", "E") and a_name == b_name
-    return a_kind in ("", "O", "B", "S")
-
-
-def posterior_decode(labels: list[str], marginals: numpy.ndarray, outside_weight: float) -> list[str]:
-    """The BIOES-valid tag sequence of highest product of marginal probabilities, with the
-    probabilities of "O" weighed by `outside_weight`: below 1 it trades precision for recall
-    where the gold is judged generously (a goal matches at half its span)."""
-    scores = numpy.log(marginals * numpy.where(numpy.array(labels) == OUTSIDE, outside_weight, 1.0) + 1e-12)
-    allowed = numpy.array([[0.0 if _follows(a, b) else -numpy.inf for b in labels] for a in labels])
-    edge = numpy.array([0.0 if _follows("", t) else -numpy.inf for t in labels])
-    ending = numpy.array([0.0 if _follows(t, "") else -numpy.inf for t in labels])
-    best, back = scores[0] + edge, []
-    for row in scores[1:]:
-        total = best[:, None] + allowed
-        back.append(total.argmax(axis=0))
-        best = total.max(axis=0) + row
-    path = [int((best + ending).argmax())]
-    for pointers in reversed(back):
-        path.append(int(pointers[path[-1]]))
-    return [labels[i] for i in reversed(path)]
-
-
 class SequenceModel:
-    """Fit and apply a CRF; untrained, it tags nothing (`trained` is False).  With an
-    `outside_weight` below 1, tags come from posterior decoding (see `posterior_decode`)."""
+    """Fit and apply a CRF; untrained, it tags nothing (`trained` is False)."""
 
-    def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 150, outside_weight: float = 1.0):
-        self.outside_weight = outside_weight
+    def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 150):
         self.params = {"c1": c1, "c2": c2, "max_iterations": max_iterations,
                        "feature.possible_transitions": True}
         self.model: bytes = b""
@@ -127,10 +96,6 @@ class SequenceModel:
         tagger = self._open()
         tagger.set(features)
         tags = tagger.tag()
-        if self.outside_weight != 1.0:
-            labels = tagger.labels()
-            marginals = numpy.array([[tagger.marginal(label, i) for label in labels] for i in range(len(features))])
-            tags = posterior_decode(labels, marginals, self.outside_weight)
         out = []
         for start, end, label in spans_of(tags):
             confidence = min(tagger.marginal(tags[start], start), tagger.marginal(tags[end - 1], end - 1))
@@ -151,8 +116,7 @@ class SequenceModel:
         return self
 
     def __getstate__(self) -> dict:
-        return {"params": self.params, "outside_weight": self.outside_weight, "model": self.model}
+        return {"params": self.params, "model": self.model}
 
     def __setstate__(self, state: dict) -> None:
-        self.params, self.outside_weight, self.model = state["params"], state["outside_weight"], state["model"]
-        self._tagger = None
+        self.params, self.model, self._tagger = state["params"], state["model"], None
