@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from arcadedb_server import free_port
-from conftest import snapshot
+from conftest import EXAMPLES, snapshot
 from kg.build import build
 from kg.cli import app
 
@@ -32,11 +32,9 @@ def leftovers(out: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, shipped_nlp) -> Path:
-    """A complete build of the document that names a school."""
-    out = tmp_path_factory.mktemp("built") / "out"
-    build(corpus(out.parent / "corpus", a=WITH_SCHOOL), out, shipped_nlp)
-    return out
+def built(examples_build) -> Path:
+    """A complete build (of examples/, which names schools), to copy and not to change."""
+    return examples_build.out_dir
 
 
 def test_an_oversized_paragraph_skips_its_document_and_the_rest_is_built(tmp_path, shipped_nlp):
@@ -108,11 +106,13 @@ def test_the_manifest_names_inputs_counts_version_and_checksums(built):
     assert {path: entry["sha256"] for path, entry in manifest["files"].items()} == files
     assert all(entry["bytes"] == (built / path).stat().st_size for path, entry in manifest["files"].items())
     assert manifest["kg_version"] == version("kg")
-    assert [item["doc"] for item in manifest["inputs"]] == ["a.txt"] and manifest["skipped"] == []
+    assert [item["doc"] for item in manifest["inputs"]] == sorted(p.name for p in EXAMPLES.iterdir())
+    assert manifest["skipped"] == []
     graph = json.loads((built / "graph.json").read_text(encoding="utf-8"))
     assert sum(manifest["counts"]["nodes"].values()) == len(graph["nodes"])
     assert sum(manifest["counts"]["relationships"].values()) == len(graph["edges"])
-    assert manifest["counts"]["documents"] == 1 and manifest["counts"]["paragraphs"] == 2
+    units = (built / "extracted.jsonl").read_text(encoding="utf-8").splitlines()
+    assert manifest["counts"]["documents"] == len(manifest["inputs"]) and manifest["counts"]["paragraphs"] == len(units)
 
 
 def _load(path: Path, *extra: str, uri: str | None = None):
@@ -126,7 +126,7 @@ def test_kg_load_refuses_a_folder_whose_files_do_not_match_its_manifest(built, t
     copy = tmp_path / "copy"
     shutil.copytree(built, copy)
     graph = copy / "graph.json"
-    graph.write_text(graph.read_text(encoding="utf-8").replace("临江", "临海"), encoding="utf-8")
+    graph.write_text(graph.read_text(encoding="utf-8").replace('"doc"', '"document"', 1), encoding="utf-8")
     result = _load(copy)
     assert result.exit_code == 1
     assert f"kg load: {copy}: graph.json does not match its manifest" in result.output

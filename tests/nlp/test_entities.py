@@ -8,7 +8,6 @@ from spacy.training import Example
 
 from kg.nlp.components.entities import Tokens, find_candidates
 from kg.nlp.components.extensions import split_tokens_at
-from kg.nlp.pipeline import load
 from kg.nlp.train import reference_doc
 from kg.records import Mention, Unit
 
@@ -93,6 +92,6 @@ def test_a_boundary_inside_a_token_splits_the_token(nlp):
     assert doc.char_span(2, 8, label="OFFICE").text == "溪川县教育局"
 
 
-def test_the_shipped_pipeline_finds_dates_regions_and_offices():
-    found = ents(load()("2025年,溪川县教育局将联合财政、人社等部门实施教师数字素养提升计划。"))
+def test_the_shipped_pipeline_finds_dates_regions_and_offices(shipped_nlp):
+    found = ents(shipped_nlp("2025年,溪川县教育局将联合财政、人社等部门实施教师数字素养提升计划。"))
     assert {("2025年", "DATE"), ("溪川县教育局", "OFFICE"), ("财政", "OFFICE"), ("人社", "OFFICE")} <= found
