@@ -2,13 +2,16 @@
 with the documents never read further ahead than the work in flight."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, SEEDS, run_kg, snapshot
+from arcadedb_server import free_port
+from conftest import EXAMPLES, KG, SEEDS, run_kg, snapshot
 from kg.nlp.parallel import in_order, workers_for
 
 
@@ -47,6 +50,16 @@ def test_a_build_on_a_local_dask_cluster_is_the_build_of_one_process(corpus, tmp
         proc = run_kg("build", str(corpus), "-o", str(on_dask), "--dask", cluster.scheduler_address)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert snapshot(on_dask) == snapshot(one)
+
+
+def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
+    address = f"tcp://127.0.0.1:{free_port()}"
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([KG, "extract", str(EXAMPLES), "-o", str(out)], capture_output=True, text=True,
+                          env={**os.environ, "KG_DASK": address, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"kg extract: Dask scheduler {address}: "), proc.stderr
+    assert not out.exists()
 
 
 def test_results_come_in_order_with_a_bounded_read_ahead():
