@@ -1,12 +1,14 @@
 """The `kg` command line."""
 from __future__ import annotations
 
-from contextlib import ExitStack, contextmanager, nullcontext
+import os
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
 
+from kg.files import write_atomic
 from kg.progress import progress_bar
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -51,7 +53,7 @@ def _load_nlp(command: str, pipeline: Path | None = None, config: Path | None = 
 
     try:
         return from_config(config) if config else load(pipeline)
-    except (OSError, ValueError, ModelUnavailable) as exc:
+    except (OSError, ValueError, ImportError, ModelUnavailable) as exc:
         _fail(command, exc)
 
 
@@ -411,35 +413,49 @@ def train(
 
     from kg.io.jsonl import JsonlError
     from kg.nlp.evaluate import render_cross_validation
-    from kg.nlp.pipeline import CONFIG, SHIPPED_PIPELINE
-    from kg.nlp.train import LEARNING_CURVE, cross_validate, gold_documents
-    from kg.nlp.train import train as fit_and_save
+    from kg.nlp.pipeline import CONFIG, SHIPPED_PIPELINE, save
+    from kg.nlp.train import LEARNING_CURVE, GoldError, cross_validate, fit, gold_documents
 
     try:
         sources = _gold_sources(gold or [DEFAULT_GOLD])
     except (JsonlError, ValueError, OSError) as exc:
         _fail("train", exc)
+    target = report if cv else output or SHIPPED_PIPELINE
+    if target is not None and not _can_write(target):
+        _fail("train", f"{target}: cannot write there")  # found out before the long run
     nlp = _load_nlp("train", config=config or CONFIG)
-    golds = gold_documents(nlp, sources)
+    try:
+        golds = gold_documents(nlp, sources)
+    except GoldError as exc:
+        _fail("train", exc)
+    if not golds:
+        _fail("train", f"no gold paragraphs in {', '.join(sources)}")
     if not cv:
-        with _writing("train", output or SHIPPED_PIPELINE):
-            fit_and_save(nlp, golds, output or SHIPPED_PIPELINE)
-        typer.echo(f"trained on {len(golds)} documents of {', '.join(sources)} → {output or SHIPPED_PIPELINE}")
+        fit(nlp, golds)
+        with _writing("train", target):
+            save(nlp, target)
+        typer.echo(f"trained on {len(golds)} documents of {', '.join(sources)} → {target}")
         return
     if cv < 2 or cv > len(golds):
         _fail("train", f"--cv needs 2 to {len(golds)} folds (one document at least in each), got {cv}")
-    with _writing("train", report) if report else nullcontext():
-        if report:
-            report.parent.mkdir(parents=True, exist_ok=True)
-            report.touch()  # can it be written? find out before the long run
-        steps = cv * (1 + (len(LEARNING_CURVE) - 1 if curve else 0))
-        with progress_bar() as bar:
-            task = bar.add_task("cross-validation", total=steps)
-            result = cross_validate(nlp, golds, cv, seed=seed, curve=LEARNING_CURVE if curve else (),
-                                    on_step=lambda what: bar.update(task, advance=1, description=what))
-        render_cross_validation(result, Console())
-        if report:
-            report.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    steps = cv * (1 + (len(LEARNING_CURVE) - 1 if curve else 0))
+    with progress_bar() as bar:
+        task = bar.add_task("cross-validation", total=steps)
+        result = cross_validate(nlp, golds, cv, seed=seed, curve=LEARNING_CURVE if curve else (),
+                                on_step=lambda what: bar.update(task, advance=1, description=what))
+    render_cross_validation(result, Console())
+    if report:
+        with _writing("train", report):
+            write_atomic(report, [json.dumps(result.to_dict(), ensure_ascii=False, indent=1)])
+
+
+def _can_write(path: Path) -> bool:
+    """Whether `path` (a file or folder to create or replace) can be written: its nearest existing
+    folder is writable."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK) and not (path.exists() and not os.access(path, os.W_OK))
 
 
 @app.command("browser-favorites")

@@ -14,6 +14,7 @@ front matter) have none.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -28,6 +29,12 @@ _SENT_END = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』)]
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of a paragraph, end exclusive."""
     return list(_sentences(text))
+
+
+def sentence_at(sentences: list[tuple[int, int]], char: int, length: int) -> tuple[int, int]:
+    """The sentence (of `split_sentences`) holding character `char`; the whole text if none does."""
+    i = bisect_right([a for a, _ in sentences], char) - 1
+    return sentences[i] if i >= 0 and char < sentences[i][1] else (0, length)
 
 
 @lru_cache(maxsize=256)

@@ -129,7 +129,7 @@ class Report:
 
 @dataclass
 class MeanReport:
-    """Cross-validation summary (e.g. leave one document out): the mean of the per-fold
+    """Cross-validation summary (e.g. cross-validation grouped by document): the mean of the per-fold
     figures (macro, folds without anything to score left out), and all folds pooled (micro)."""
 
     folds: list[Report]
@@ -163,10 +163,15 @@ def _label_scores(gold: set[tuple], pred: set[tuple]) -> LabelScores:
     return out
 
 
+def overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
+    """Intersection over union of two character spans: how goals are matched (≥ GOAL_IOU)."""
+    inter = min(a_end, b_end) - max(a_start, b_start)
+    return max(inter, 0) / (max(a_end, b_end) - min(a_start, b_start))
+
+
 def iou(a: Goal, b: Goal) -> float:
-    """Intersection over union of two character spans."""
-    inter = min(a.end, b.end) - max(a.start, b.start)
-    return max(inter, 0) / (max(a.end, b.end) - min(a.start, b.start))
+    """`overlap` of two goals."""
+    return overlap(a.start, a.end, b.start, b.end)
 
 
 def match_goals(gold: list[Goal], pred: list[Goal], threshold: float = GOAL_IOU) -> list[tuple[Goal, Goal]]:
@@ -337,7 +342,7 @@ def render(report: Report, console: Console | None = None, *, by_doc: bool = Fal
 
 
 def render_cross_validation(cv, console: Console | None = None) -> None:
-    """Print a `kg.train.CrossValidation`: each approach side by side (pooled P/R/F1 and the mean
+    """Print a `kg.nlp.train.CrossValidation`: each approach side by side (pooled P/R/F1 and the mean
     F1 over folds), the F1 by gold file, and the learning curve."""
     console = console or Console()
     names = list(cv.approaches)
@@ -349,7 +354,8 @@ def render_cross_validation(cv, console: Console | None = None) -> None:
     rows: list[tuple[str, str, str]] = [("entities", "all", "entities")]
     rows += [("", label, f"entities/{label}") for label in MENTION_LABELS]
     rows += [("goals", "all", "goals")] + [("", f"{f} (accuracy)", f"goals/{f}") for f in GOAL_FIELDS]
-    rows.insert(rows.index(("", "metric (accuracy)", "goals/metric")) + 1, ("", "metric (overlap F)", "goals/metric_overlap"))
+    rows.insert(rows.index(("", "metric (accuracy)", "goals/metric")) + 1,
+                ("", "metric (overlap F)", "goals/metric_overlap"))
     rows += [("relations", "all", "relations")] + [("", label, f"relations/{label}") for label in RELATION_LABELS]
 
     def cell(mean: MeanReport, key: str) -> str:

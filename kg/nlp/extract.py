@@ -31,15 +31,16 @@ def document_context(document: Document) -> dict:
             "cues": cue_counts(p.text for p in document.paragraphs)}
 
 
-def paragraph_context(document: Document, paragraph: Paragraph, shared: dict | None = None) -> dict:
-    """`doc._.context` of a paragraph: its document's context, the year that frames it, whether
-    it reports results, the headings above it (innermost first) and where it stands."""
+def paragraph_context(document: Document, paragraph: Paragraph, shared: dict) -> dict:
+    """`doc._.context` of a paragraph: its document's context (`shared`, from `document_context`),
+    the year that frames it, whether it reports results, the headings above it (innermost first)
+    and where it stands."""
     sections = {s.id: s for s in document.sections}
     headings, section = [], sections.get(paragraph.section)
     while section is not None and section.level > 0:
         headings.append(section.title)
         section = sections.get(section.parent) if section.parent else None
-    return {**(shared or document_context(document)), "para": paragraph.para,
+    return {**shared, "para": paragraph.para,
             "year": paragraph.year or document.year, "status": paragraph.status, "metadata": paragraph.metadata,
             "headings": headings, "position": round(paragraph.para / max(len(document.paragraphs), 1), 3)}
 

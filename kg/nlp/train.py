@@ -16,14 +16,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
 from kg.ingest.documents import documents_from_units
-from kg.nlp.components.extensions import GOALS_KEY, MENTIONS_KEY, RelationRecord, split_tokens_at
+from kg.nlp.components.extensions import GOALS_KEY, MENTIONS_KEY, RelationRecord, span_key, split_tokens_at
 from kg.nlp.evaluate import MeanReport, Report, evaluate, mean_reports
 from kg.nlp.extract import doc_to_unit, document_docs
 from kg.records import Document, Unit
@@ -64,26 +63,33 @@ def reference_doc(doc: Doc, unit: Unit) -> Doc:
     ref.spans[GOALS_KEY] = goals
     mentions = [*spans, *goals]
     ref.spans[MENTIONS_KEY] = mentions
-    index = {(s.start_char, s.end_char, s.label_): i for i, s in enumerate(mentions)}
-    ref._.relations = [RelationRecord(index[_key(ids[r.head])], index[_key(ids[r.tail])], r.label, 1.0,
+    index = {span_key(s): i for i, s in enumerate(mentions)}
+    ref._.relations = [RelationRecord(index[span_key(ids[r.head])], index[span_key(ids[r.tail])], r.label, 1.0,
                                       *(r.sentence or (0, 0))).as_list()
                        for r in unit.relations if r.head in ids and r.tail in ids]
     return ref
 
 
-def _key(span) -> tuple[int, int, str]:
-    return span.start_char, span.end_char, span.label_
+class GoldError(ValueError):
+    """Gold that cannot be trained on as it is (a document in two files)."""
 
 
 def gold_documents(nlp: Language, sources: dict[str, list[Unit]]) -> list[GoldDocument]:
-    """The documents of each gold file, each paragraph tokenized and split into sentences."""
+    """The documents of each gold file, each paragraph tokenized and split into sentences.  A
+    document may stand in one file only: in two, cross-validation could train on it and score it."""
+    seen: dict[str, str] = {}
+    for source, units in sources.items():
+        for doc in dict.fromkeys(u.doc for u in units):
+            if doc in seen:
+                raise GoldError(f"document {doc!r} is in both {seen[doc]} and {source}: keep one of them")
+            seen[doc] = source
     sentences = nlp.get_pipe("sentences")
     out = []
     for source, units in sources.items():
         for document, doc_units in documents_from_units(units):
             docs = [sentences(doc) for doc in document_docs(nlp, document)]
-            out.append(GoldDocument(document, source, doc_units,
-                                    [Example(doc, reference_doc(doc, unit)) for doc, unit in zip(docs, doc_units)]))
+            out.append(GoldDocument(document, source, doc_units, [Example(doc, reference_doc(doc, unit))
+                                                                  for doc, unit in zip(docs, doc_units, strict=True)]))
     return out
 
 
@@ -175,11 +181,3 @@ def _by_source(reports: list[Report], source_of: dict[str, str]) -> dict[str, Re
             source = source_of[doc]
             out[source] = out[source] + r if source in out else r
     return out
-
-
-def train(nlp: Language, golds: Sequence[GoldDocument], output: Path) -> None:
-    """Fit on all the gold and save the pipeline (without the pkuseg model) to `output`."""
-    from kg.nlp.pipeline import save
-
-    fit(nlp, golds)
-    save(nlp, output)

@@ -96,8 +96,8 @@ def _year(digits: str) -> int:
 
 def _mention(m: re.Match, context_year: int | None) -> DateMention | None:
     kind = m.lastgroup
-    if kind in ("range", "bare_range"):
-        first, last = (m["r1"], m["r2"]) if m["r1"] else (m["b1"], m["b2"])  # bare_range is inside range
+    if kind == "range":  # the bare range (2018-2020) is an alternative inside this group
+        first, last = (m["r1"], m["r2"]) if m["r1"] else (m["b1"], m["b2"])
         return DateMention(m.start(), m.end(), _year(last), RANGE, first_year=_year(first))
     if kind == "day":
         month, day = int(m["dm"]), int(m["dd"])

@@ -52,14 +52,16 @@ FILLS = [dict(y=y, r=r, a=a) for y, r, a in zip(range(2018, 2030), ["溪川县",
 
 
 @pytest.fixture(scope="module")
-def trained(nlp):
-    """The untrained pipeline's entity component, fitted on written examples (then put back untrained)."""
-    tagger = nlp.get_pipe("entities")
-    examples = [_example(nlp, t.format(**f), [(n.format(**f), label) for n, label in names])
+def trained():
+    """An entity component of a pipeline of its own, fitted on written examples."""
+    from kg.nlp.pipeline import from_config
+
+    own = from_config()
+    tagger = own.get_pipe("entities")
+    examples = [_example(own, t.format(**f), [(n.format(**f), label) for n, label in names])
                 for f in FILLS for t, names in TRAINING]
     tagger.initialize(lambda: examples)
-    yield tagger, examples
-    tagger.initialize()
+    return tagger, examples
 
 
 def test_the_tagger_learns_names_with_verbs_inside_and_scores_itself(nlp, trained):
@@ -78,6 +80,7 @@ def test_the_tagger_round_trips_through_bytes_and_disk(nlp, trained, tmp_path):
     tagger, _ = trained
     text = "2031年溪川县将实施学生阅读素养提升计划。"
     before = ents(tagger(nlp.make_doc(text)))
+    assert before == {("2031年", "DATE"), ("溪川县", "REGION"), ("学生阅读素养提升计划", "PROGRAM")}
     other = nlp.create_pipe("kg_entities")
     assert ents(other.from_bytes(tagger.to_bytes())(nlp.make_doc(text))) == before
     tagger.to_disk(tmp_path / "entities")

@@ -8,7 +8,7 @@ import spacy
 from conftest import GOLD, SEEDS, run_kg
 from kg.io.jsonl import read_units
 from kg.nlp.pipeline import CONFIG, from_config, load, save
-from kg.nlp.train import cross_validate, folds, gold_documents, train
+from kg.nlp.train import cross_validate, fit, folds, gold_documents
 
 SMALL = ("000_6f03f12d06f5859c.txt", "003_aac5419786a11bdd.txt", "004_ee43da8c78f126af.txt")
 QUICK = {"components.entities.max_iterations": 40, "components.goals.max_iterations": 40}  # fits in seconds
@@ -28,6 +28,14 @@ def golds(untrained, gold_units):
     return gold_documents(untrained, {"small.gold.jsonl": small, "other.gold.jsonl": other})
 
 
+def test_a_document_in_two_gold_files_is_refused(untrained, gold_units):
+    from kg.nlp.train import GoldError
+
+    one = [u for u in gold_units if u.doc == SMALL[2]]
+    with pytest.raises(GoldError, match=f"{SMALL[2]}.*a.gold.jsonl and b.gold.jsonl"):
+        gold_documents(untrained, {"a.gold.jsonl": one, "b.gold.jsonl": one})
+
+
 def test_folds_hold_whole_documents_of_every_file(golds):
     parts = folds(golds, 2, seed=1)
     assert sorted(g.document.id for part in parts for g in part) == sorted(g.document.id for g in golds)
@@ -35,11 +43,23 @@ def test_folds_hold_whole_documents_of_every_file(golds):
         assert {g.source for g in part} == {"small.gold.jsonl", "other.gold.jsonl"}
 
 
-def test_cross_validation_never_scores_a_document_it_fitted_on(untrained, golds):
+def test_cross_validation_never_scores_a_document_it_fitted_on(untrained, golds, monkeypatch):
+    import kg.nlp.train as training
+
+    fitted_on = []
+    real_fit = training.fit
+    monkeypatch.setattr(training, "fit", lambda nlp, part: (fitted_on.append({g.document.id for g in part}),
+                                                            real_fit(nlp, part)))
     steps = []
     result = cross_validate(untrained, golds, 2, seed=1, curve=(0.5, 1.0), on_step=steps.append)
-    assert set(result.approaches) == {"learned", "rules"}
     parts = folds(golds, 2, seed=1)
+    # per fold: the half curve, the whole training part, the rules (nothing): none holds a held-out document
+    assert len(fitted_on) == 6 and fitted_on[2] == fitted_on[5] == set()
+    for i, held in enumerate(parts):
+        held_ids = {g.document.id for g in held}
+        assert fitted_on[3 * i].isdisjoint(held_ids) and fitted_on[3 * i + 1] == {
+            g.document.id for g in golds} - held_ids
+    assert set(result.approaches) == {"learned", "rules"}
     for held, report in zip(parts, result.approaches["learned"].folds):
         assert set(report.by_doc) == {g.document.id for g in held}  # each fold scores exactly its held-out part
     learned, rules = (result.approaches[a].micro.scores() for a in ("learned", "rules"))
@@ -53,7 +73,8 @@ def test_trained_pipeline_saves_without_segmenter_and_loads(untrained, golds, tm
     out = tmp_path / "pipeline"
     (out / "entities").mkdir(parents=True)
     (out / "entities" / "stale.json").write_text("{}")  # a file of an earlier pipeline
-    train(untrained, golds, out)
+    fit(untrained, golds)
+    save(untrained, out)
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert {"config.cfg", "entities/entities.crfsuite", "goals/goals.crfsuite", "relations/classifier.json"} <= files
     assert "entities/stale.json" not in files
@@ -88,3 +109,7 @@ def test_train_cli_reports_cross_validation_as_json(tmp_path):
     assert "Grouped 3-fold cross-validation" in proc.stdout and report.is_file()
     assert run_kg("train", str(gold), "--cv", "9").returncode == 1  # more folds than documents
     assert run_kg("train", str(tmp_path / "none")).returncode == 1
+    empty = tmp_path / "empty.gold.jsonl"
+    empty.write_text("")
+    proc = run_kg("train", str(empty), "-o", str(tmp_path / "pipeline"))
+    assert proc.returncode == 1 and "no gold paragraphs" in proc.stderr and not (tmp_path / "pipeline").exists()

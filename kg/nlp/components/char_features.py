@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-Features = list[str]
+Features = list[str]  # a character's features, each of value 1 (crfsuite's string form)
 _PAD = "^"
 
 

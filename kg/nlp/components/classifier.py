@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-Features = Iterable[str]  # the names of the features present (each of value 1)
+FeatureNames = Iterable[str]  # the features present in a row (each of value 1)
 
 
 class FeatureClassifier:
@@ -24,13 +24,9 @@ class FeatureClassifier:
     def trained(self) -> bool:
         return bool(self.weights)
 
-    @property
-    def classes(self) -> list[str]:
-        return list(self.weights)
-
-    def fit(self, rows: Sequence[Features], labels: Sequence[str], *, c: float = 1.0, balanced: bool = False,
-            seed: int = 0) -> "FeatureClassifier":
-        """Logistic regression; `balanced` weighs rarer classes up. Fewer than two classes: untrained."""
+    def fit(self, rows: Sequence[FeatureNames], labels: Sequence[str], *, c: float = 1.0) -> "FeatureClassifier":
+        """Logistic regression (seeded: the same data give the same weights). Fewer than two classes:
+        untrained."""
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -39,8 +35,7 @@ class FeatureClassifier:
             return self
         vectorizer = DictVectorizer()
         x = vectorizer.fit_transform({name: 1.0 for name in row} for row in rows)
-        model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None,
-                                   random_state=seed)
+        model = LogisticRegression(C=c, max_iter=3000, random_state=0)
         model.fit(x, list(labels))
         classes = [str(k) for k in model.classes_]
         rows_of = ([(classes[1], 0)] if len(classes) == 2 else [(k, i) for i, k in enumerate(classes)])
@@ -51,7 +46,7 @@ class FeatureClassifier:
             self.bias[k] = float(model.intercept_[i])
         return self
 
-    def probabilities(self, features: Features) -> dict[str, float]:
+    def probabilities(self, features: FeatureNames) -> dict[str, float]:
         names = set(features)
         scores = {k: self.bias[k] + sum(w.get(n, 0.0) for n in names) for k, w in self.weights.items()}
         top = max(scores.values())
@@ -59,7 +54,7 @@ class FeatureClassifier:
         total = sum(exp.values())
         return {k: v / total for k, v in exp.items()}
 
-    def probability(self, features: Features, label: str) -> float:
+    def probability(self, features: FeatureNames, label: str) -> float:
         return self.probabilities(features).get(label, 0.0)
 
     def to_dict(self) -> dict:

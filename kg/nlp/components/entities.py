@@ -337,7 +337,8 @@ def find_candidates(toks: Tokens, context: dict | None, breakers: NameBreakers) 
     context = context or {}
     text = toks.text
     cands = (_policy_candidates(text) + _date_candidates(text) + _quoted_candidates(text)
-             + _office_candidates(toks, breakers) + _school_candidates(toks, breakers) + _program_candidates(toks, breakers)
+             + _office_candidates(toks, breakers) + _school_candidates(toks, breakers)
+             + _program_candidates(toks, breakers)
              + _region_candidates(toks, context, breakers) + _list_candidates(text))
     return _split_shared_suffix(cands, text, breakers)
 
@@ -451,7 +452,7 @@ class EntityTagger(Pipe):
         return self
 
 
-@Language.factory("kg_entities", assigns=["doc.ents", "span._.confidence"], requires=["doc.sents"],
+@Language.factory("kg_entities", assigns=["doc.ents", "span._.confidence"],
                   default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150},
                   default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None})
 def make_entities(nlp: Language, name: str, c1: float, c2: float, max_iterations: int) -> EntityTagger:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.zh.dates import RELATIVE, find_dates
+from kg.ingest.structure import sentence_at
+from kg.zh.dates import RANGE, RELATIVE, find_dates
 
 # Words around a goal that say whether it is reported or still to reach.
 STATUS_CUES = (
@@ -34,7 +35,6 @@ ACHIEVED_CUES = ("已", "累计", "完成", "取得", "建成", "实现了", "�
 PLANNED_CUES = ("将", "力争", "确保", "到20", "目标", "计划", "争取", "要", "推进", "加快")
 _SINCE = re.compile(r"\s*”?\s*(?:以来|来|期间|时期)")
 _TO = re.compile(r"(?:到|至|截至|截止)\s*$")
-_RANGE = re.compile(r"\d{4}\s*年?\s*[—–\-－~～至到]")
 
 
 def cue_counts(texts: Iterable[str]) -> list[int]:
@@ -49,10 +49,6 @@ def _lean(counts: list[int]) -> int:
     return int(4 * results / (results + plans + 1))
 
 
-def _sentence(text: str, sentences: list[tuple[int, int]], start: int) -> tuple[int, int]:
-    return next(((a, b) for a, b in sentences if a <= start < b), (0, len(text)))
-
-
 def _reference_year(context: dict) -> int | None:
     """The year the document is about: its own year, else the year it was published."""
     if context.get("doc_year"):
@@ -64,7 +60,7 @@ def _reference_year(context: dict) -> int | None:
 def status_features(text: str, sentences: list[tuple[int, int]], start: int, end: int, context: dict
                     ) -> set[str]:
     """Features of a goal span for the achieved/planned decision."""
-    ss, se = _sentence(text, sentences, start)
+    ss, se = sentence_at(sentences, start, len(text))
     before, inside, after = text[ss:start], text[start:end], text[end:se]
     f = {"bias", f"frame={context.get('status')}", f"kind={context.get('kind')}",
          f"position={min(4, int(5 * (context.get('position') or 0)))}"}
@@ -108,7 +104,7 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
         if year is not None:
             cands.setdefault(year, set()).add(source)
 
-    ss, se = _sentence(text, sentences, start)
+    ss, se = sentence_at(sentences, start, len(text))
     for d in find_dates(text[ss:se], frame):
         if d.year is None:
             continue
@@ -118,7 +114,7 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
             offer(d.year, "since")
         if _TO.search(text[max(0, a - 3):a]):
             offer(d.year, "to")
-        if _RANGE.match(text, a):
+        if d.kind == RANGE:
             offer(d.year, "range-end")
         if d.kind == RELATIVE:
             offer(d.year, "relative")

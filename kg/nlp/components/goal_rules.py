@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from kg.ingest.structure import split_sentences
+from kg.ingest.structure import sentence_at, split_sentences
 from kg.records import Goal
+from kg.schema import GoalStatus
 from kg.zh.dates import find_dates
 from kg.zh.markers import MARKER
 from kg.zh.metrics import metric_name
@@ -65,11 +66,12 @@ _RANK = re.compile(
     rf"|第\s*(?P<nth>{NUMBER})\s*(?:(?:名|位)(?=\s*$|、|的?目标)|(?=\s*$|的?目标))"
     r"|(?P<champ>冠军|金奖)")
 _RANK_CONTEXT = re.compile(r"排名|名次|全[省市国区县]|大市|省|市|力争|保持|进入|获")
+_ZERO_COUNT = r"零(?:事故|反弹|伤亡|发案|违规|投诉|辍学)"  # a count of nought: 零事故, 零辍学
 _NON_NUMERIC = (
     ("coverage", re.compile(r"(?:全覆盖|全面覆盖|纳管|配齐|应学尽学)(?![^，,]*(?:政策|行动|计划|机制|工程|的基础))")),
     ("milestone", re.compile(r"投入使用|投用|启用|交付|开工建设|竣工|完工|创成|创建成|建成并|"
                              r"通过[^，,]{0,15}(?:评估|验收|认定|评审|复核)")),
-    ("zero", re.compile(r"零(?:事故|反弹|伤亡|发案|违规|投诉)|(?:全面|基本|彻底)消除|"
+    ("zero", re.compile(rf"{_ZERO_COUNT}|(?:全面|基本|彻底)消除|"
                         r"消除(?:大班额|大校额|危房|隐患)|不出现|不让[^，,]*失学")),
     ("award", re.compile(r"获评|入选|成功申报|申报成功|成功创建|争创|获得“|获得[^，,]{0,12}(?:项目|称号|表彰)|"
                          r"取得[^，,]{0,12}表彰|在[^，,]{0,10}获奖")),
@@ -254,6 +256,17 @@ def _main_quantity(text: str, s: int, e: int, dates: list[tuple[int, int]],
     return best, best_cmp
 
 
+def _rank(clause: str, around: str) -> re.Match | None:
+    """A rank the clause sets (前3, 第一, 冠军), where the text `around` it says what is ranked."""
+    rank = _RANK.search(clause)
+    return rank if rank and (rank["champ"] or _RANK_CONTEXT.search(around)) else None
+
+
+def _rank_value(rank: re.Match) -> int | float:
+    num = rank["top"] or rank["nth"]
+    return parse_number(num) if num else 1
+
+
 def _medals(text: str, s: int, e: int) -> list[Quantity]:
     """1金2银1铜: each medal count is a goal of its own."""
     qs = [q for q in find_quantities(text[s:e]) if q.unit == _MEDAL]
@@ -287,7 +300,7 @@ def _sentence(norm: str, inside: list[str], ss: int, se: int, context: dict) -> 
     due = [d for d in dates if d[2] is not None and inside[d[0]] != "《"
            and not re.match(r"”?(?:规划|课题)", norm[d[1]:d[1] + 3])]
     return _Sentence(norm, ss, inside, [(d[0], d[1]) for d in dates], due, frame_year,
-                     context.get("status") or "planned", baseline=bool(_BASELINE.match(norm, ss, ss + 4)))
+                     context.get("status") or GoalStatus.PLANNED, baseline=bool(_BASELINE.match(norm, ss, ss + 4)))
 
 
 def find_goals(text: str, context: dict | None = None) -> list[Goal]:
@@ -337,12 +350,9 @@ def _find(sent: _Sentence, cs: int, ce: int, full: str) -> list[_Found]:
     baseline = sent.baseline or bool(_BASELINE.search(full))
     if baseline and q is not None:
         sent.baseline = True  # the statistics that follow in the sentence are baseline too
-    rank = _RANK.search(clause)
-    if rank and not (rank["champ"] or _RANK_CONTEXT.search(clause)):
-        rank = None
+    rank = _rank(clause, clause)
     if rank and (q is None or cmp is None):
-        num = rank["top"] or rank["nth"]
-        return [_Found(cs, ce, "rank", "rank<=", parse_number(num) if num else 1, "名")]
+        return [_Found(cs, ce, "rank", "rank<=", _rank_value(rank), "名")]
     if q is not None:
         if not (_STRONG_CMP.search(clause)
                 or not (_NOT_TARGET.search(full) or baseline or q.unit in _ACTIVITY_UNITS)):
@@ -384,10 +394,10 @@ def _clause_goals(sent: _Sentence, cs: int, ce: int, full: str) -> list[tuple[st
 
 def _status(sent: _Sentence, start: int, year: int | None) -> str:
     if "预计" in sent.text[sent.start:start]:
-        return "planned"  # 预计新增学位…: a forecast inside a report
-    if sent.status == "planned" and sent.frame_year and year and year < sent.frame_year and any(
+        return GoalStatus.PLANNED  # 预计新增学位…: a forecast inside a report
+    if sent.status == GoalStatus.PLANNED and sent.frame_year and year and year < sent.frame_year and any(
             d[1] <= start for d in sent.due_dates):
-        return "achieved"  # 2023年,…创历史新高 in a 2024 plan: last year's result
+        return GoalStatus.ACHIEVED  # 2023年,…创历史新高 in a 2024 plan: last year's result
     return sent.status
 
 
@@ -398,21 +408,18 @@ def parse_span(text: str, start: int, end: int, context: dict | None = None, con
     context = context or {}
     norm = normalize_digits(text)
     inside = _inside_brackets(norm)
-    ss, se = next(((a, b) for a, b in split_sentences(norm) if a <= start < b), (0, len(norm)))
+    ss, se = sentence_at(split_sentences(norm), start, len(norm))
     sent = _sentence(norm, inside, ss, se, context)
     clause = norm[start:end]
     q, cmp = _main_quantity(norm, start, end, sent.date_spans, inside)
-    rank = _RANK.search(clause)
-    if rank and not (rank["champ"] or _RANK_CONTEXT.search(norm[ss:end])):
-        rank = None
+    rank = _rank(clause, norm[ss:end])
     if rank and (q is None or cmp is None):
-        num = rank["top"] or rank["nth"]
-        comparator, value, unit, q = "rank<=", parse_number(num) if num else 1, "名", None
+        comparator, value, unit, q = "rank<=", _rank_value(rank), "名", None
         rank = _RANK.search(norm, start, end)
     elif q is not None:
         comparator, value, unit, rank = cmp or "=", q.value, q.unit, None
-    elif re.search(r"零(?:事故|反弹|伤亡|发案|违规|投诉|辍学)", clause):
-        comparator, value, unit = "=", 0, None  # 零事故: a count of nought
+    elif re.search(_ZERO_COUNT, clause):
+        comparator, value, unit = "=", 0, None
     else:
         comparator, value, unit = "none", None, None
     year = _year(sent.due_dates, start, end, sent.frame_year)

@@ -1,8 +1,11 @@
 """kg_goals: goal spans (SCHEMA.md section 2) with their fields, learned where the gold allows.
 
-Three learned parts, each fed by what the rules know (kg.components.goal_rules):
+Four learned parts, each fed by what the rules know (kg.nlp.components.goal_rules):
 - where a goal is: a character CRF over the paragraph, with the rules' goal spans, the
   quantities, dates and clause cues as features;
+- a vetting of the rules' goals where the tagger found none: kept when a classifier over the
+  rule, what it read and the cue words says so (it learns on every rule goal of the training
+  text, so it is applied with a threshold above the middle, `rule_threshold`);
 - its `status`: a classifier over the goal's place in the document (goal_context);
 - its `year`: a scorer over the years the text offers, the best one wins.
 Comparator, value, unit and metric are read by the rules from the span.  Untrained, the rules
@@ -21,7 +24,7 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from kg.ingest.structure import split_sentences
+from kg.ingest.structure import sentence_at, split_sentences
 from kg.nlp.components.char_features import add_spans, char_window
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import GOALS_KEY, doc_text, split_tokens_at
@@ -33,8 +36,9 @@ from kg.nlp.components.goal_rules import (
     parse_span,
 )
 from kg.nlp.components.sequence import SequenceModel, bioes
+from kg.nlp.evaluate import GOAL_IOU, overlap
 from kg.records import Goal
-from kg.schema import GOAL
+from kg.schema import GOAL, GoalStatus
 from kg.zh.dates import find_dates
 from kg.zh.numbers import find_quantities
 
@@ -44,7 +48,6 @@ CLAUSE_CUES = ("达到", "不少于", "不低于", "以上", "突破", "超过",
                "举办", "组织", "现有", "共有", "拥有", "目前", "投入", "培训", "覆盖", "率", "%", "第一", "前列", "领先")
 DUE, NOT_DUE = "due", "not due"  # the year scorer's classes: is a year the text offers the goal's year
 NOT_GOAL = "not a goal"  # beside GOAL, the classes of the vetting of the rules' goals
-GOAL_IOU = 0.5  # a rule goal is right when it overlaps a gold goal this much (as kg eval matches)
 LEAD_CUES = ("已", "累计", "将", "力争", "确保", "到", "目前", "现有", "共有", "开展", "召开", "组织")
 
 
@@ -99,8 +102,9 @@ class GoalTagger(Pipe):
         found.sort(key=lambda g: g.start)
         for goal in found:
             if self.status.trained:
-                goal.status = ("achieved" if self.status.probability(
-                    status_features(text, sentences, goal.start, goal.end, context), "achieved") >= 0.5 else "planned")
+                achieved = self.status.probability(status_features(text, sentences, goal.start, goal.end, context),
+                                                   GoalStatus.ACHIEVED)
+                goal.status = GoalStatus.ACHIEVED if achieved >= 0.5 else GoalStatus.PLANNED
             if self.year.trained:
                 goal.year = self.choose_year(text, sentences, goal, context)
         return found
@@ -119,7 +123,7 @@ class GoalTagger(Pipe):
         status = f"status={context.get('status')}"
         for start, end in clause_spans(text):
             clause = text[start:end]
-            lead = text[next((a for a, b in sentences if a <= start < b), 0):start]
+            lead = text[sentence_at(sentences, start, len(text))[0]:start]
             marks = [status, *("clause=" + cue for cue in CLAUSE_CUES if cue in clause),
                      *("lead=" + cue for cue in LEAD_CUES if cue in lead)]
             for i in range(start, min(end, len(feats))):
@@ -128,15 +132,16 @@ class GoalTagger(Pipe):
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None) -> None:
-        """With gold examples, fit the span tagger, the status classifier and the year scorer on
-        their goals; else the rules decide."""
+        """With gold examples, fit the span tagger, the vetting of the rules' goals, the status
+        classifier and the year scorer on their goals; else the rules decide."""
         self.model.from_bytes(b"")
         self.status, self.year, self.vetting = FeatureClassifier(), FeatureClassifier(), FeatureClassifier()
         examples = [eg for eg in (get_examples() if get_examples else [])
                     if not (eg.predicted._.context or {}).get("metadata")]
         if not any(eg.reference.spans.get(GOALS_KEY) for eg in examples):
             return
-        sequences, status_rows, status_labels, year_rows, year_labels, rule_rows, rule_labels = [], [], [], [], [], [], []
+        sequences: list = []
+        status_rows, status_labels, year_rows, year_labels, rule_rows, rule_labels = [], [], [], [], [], []
         for eg in examples:
             text, context = doc_text(eg.predicted), eg.predicted._.context or {}
             gold = list(eg.reference.spans.get(GOALS_KEY, []))
@@ -146,13 +151,14 @@ class GoalTagger(Pipe):
             sentences = split_sentences(text)
             for rule, goal in by_rule:
                 rule_rows.append(rule_goal_features(text, sentences, rule, goal, context))
-                rule_labels.append(GOAL if any(_overlap(goal, g) >= GOAL_IOU for g in gold) else NOT_GOAL)
+                rule_labels.append(GOAL if any(overlap(goal.start, goal.end, g.start_char, g.end_char) >= GOAL_IOU
+                                               for g in gold) else NOT_GOAL)
             for span in gold:
                 fields = span._.goal or {}
                 status_rows.append(status_features(text, sentences, span.start_char, span.end_char, context))
-                status_labels.append(fields.get("status", "planned"))
+                status_labels.append(fields.get("status", GoalStatus.PLANNED))
                 for year, row in year_candidates(text, sentences, span.start_char, span.end_char, context,
-                                                 fields.get("status", "planned")).items():
+                                                 fields.get("status", GoalStatus.PLANNED)).items():
                     year_rows.append(row)
                     year_labels.append(DUE if year == fields.get("year") else NOT_DUE)
         self.model.fit(sequences)
@@ -169,7 +175,8 @@ class GoalTagger(Pipe):
         for name in ("status", "year"):
             right = total = 0
             for eg in examples:
-                gold = {(s.start_char, s.end_char): (s._.goal or {}).get(name) for s in eg.reference.spans.get(GOALS_KEY, [])}
+                gold = {(s.start_char, s.end_char): (s._.goal or {}).get(name)
+                        for s in eg.reference.spans.get(GOALS_KEY, [])}
                 for span in eg.predicted.spans.get(GOALS_KEY, []):
                     key = (span.start_char, span.end_char)
                     if key in gold:
@@ -209,21 +216,16 @@ class GoalTagger(Pipe):
         return self
 
 
-def _overlap(goal: Goal, span: Span) -> float:
-    """Intersection over union of a goal and a gold goal span: how `kg eval` matches goals."""
-    inter = min(goal.end, span.end_char) - max(goal.start, span.start_char)
-    return max(inter, 0) / (max(goal.end, span.end_char) - min(goal.start, span.start_char))
-
-
 def rule_goal_features(text: str, sentences: list[tuple[int, int]], rule: str, goal: Goal, context: dict
                        ) -> list[str]:
     """What says whether a goal the rules found is one: the rule, what it read (comparator, unit),
     the cue words in and before it, and the paragraph's frame."""
     span = text[goal.start:goal.end]
-    lead = text[next((a for a, b in sentences if a <= goal.start < b), 0):goal.start]
+    lead = text[sentence_at(sentences, goal.start, len(text))[0]:goal.start]
     return ["bias", f"rule={rule}", f"comparator={goal.comparator}", f"unit={goal.unit}",
             f"status={context.get('status')}", f"kind={context.get('kind')}", f"length={min(len(span) // 4, 6)}",
-            *("clause=" + cue for cue in CLAUSE_CUES if cue in span), *("lead=" + cue for cue in LEAD_CUES if cue in lead),
+            *("clause=" + cue for cue in CLAUSE_CUES if cue in span),
+            *("lead=" + cue for cue in LEAD_CUES if cue in lead),
             *(f"{rule}|{span[i:i + 2]}" for i in range(len(span) - 1))]
 
 

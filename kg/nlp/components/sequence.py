@@ -2,7 +2,7 @@
 
 Chinese names have no spaces and the segmenter cuts inside them, so the learned taggers
 label characters; what the rules, the segmenter and the lexicons know comes in as features
-(kg.components.char_features).  The model is crfsuite's own binary file, kept as bytes so a
+(kg.nlp.components.char_features).  The model is crfsuite's own binary file, kept as bytes so a
 component pickles, serialises with the pipeline and loads without a temporary file.
 """
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import pycrfsuite
 
-Features = list[str]  # a character's features, each of value 1 (crfsuite's string form)
+from kg.nlp.components.char_features import Features
+
 OUTSIDE = "O"
 
 
