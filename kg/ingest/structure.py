@@ -21,7 +21,7 @@ from typing import NamedTuple
 from kg.records import Document, Section, Sentence
 from kg.zh.dates import YEAR, find_dates
 from kg.zh.markers import DIGITS, LEVELS
-from kg.schema import section_id, sentence_id
+from kg.schema import GoalStatus, section_id, sentence_id
 
 _SENT_END = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』)]*|$)")
 
@@ -129,6 +129,16 @@ def _framed_year(title: str) -> int | None:
                  and title[d.start - 1:d.start] not in ("到", "至") and _YEARS_WORK.match(title, d.end)), None)
 
 
+def heading_status(title: str) -> GoalStatus | None:
+    """Achieved under a heading of results (工作总结, 主要成效), planned under one of plans
+    (2025年工作打算, 下一步工作思路), else None: the heading says nothing."""
+    if _SUMMARY_HEADING.search(title):
+        return GoalStatus.ACHIEVED
+    if _PLAN_HEADING.search(title):
+        return GoalStatus.PLANNED
+    return None
+
+
 def _frame(section: Section, by_id: dict[str, Section], document: Document) -> tuple[int | None, str]:
     """Year and status of a paragraph: from the nearest heading that states them, else the document's.
 
@@ -139,14 +149,12 @@ def _frame(section: Section, by_id: dict[str, Section], document: Document) -> t
     while node is not None and node.level > 0:
         if year is None:
             year = _framed_year(node.title)
-        if status is None and _SUMMARY_HEADING.search(node.title):
-            status = "achieved"
-        elif status is None and _PLAN_HEADING.search(node.title):
-            status = "planned"
+        if status is None:
+            status = heading_status(node.title)
         node = by_id.get(node.parent) if node.parent else None
     if year is None:
         year = document.year_end or document.year
     if status is None:
-        status = "achieved" if document.kind == "summary" else "planned"
+        status = GoalStatus.ACHIEVED if document.kind == "summary" else GoalStatus.PLANNED
     return year, status
 

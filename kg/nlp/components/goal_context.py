@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.ingest.structure import sentence_at
+from kg.ingest.structure import heading_status, sentence_at
+from kg.schema import GoalStatus
 from kg.zh.dates import RANGE, RELATIVE, find_dates
 
 # Words around a goal that say whether it is reported or still to reach.
@@ -34,7 +35,12 @@ HEADING_CUES = ("成绩", "成效", "回顾", "基础", "现状", "目标", "任
 ACHIEVED_CUES = ("已", "累计", "完成", "取得", "建成", "实现了", "获得", "荣获", "先后", "成功", "了")
 PLANNED_CUES = ("将", "力争", "确保", "到20", "目标", "计划", "争取", "要", "推进", "加快")
 _SINCE = re.compile(r"\s*”?\s*(?:以来|来|期间|时期)")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _TO = re.compile(r"(?:到|至|截至|截止)\s*$")
+
+
+def _CLAUSE_START(text: str) -> int:
+    return max((m.end() for m in _CLAUSE_BREAK.finditer(text)), default=0)
 
 
 def cue_counts(texts: Iterable[str]) -> list[int]:
@@ -57,12 +63,20 @@ def _reference_year(context: dict) -> int | None:
     return int(published[:4]) if published[:4].isdigit() else None
 
 
+def stated_status(context: dict) -> GoalStatus | None:
+    """The status the nearest heading that states one gives (2025年工作打算: planned; 主要成效:
+    achieved), else None.  In the gold such a heading and the goals under it agree 156 times in 160."""
+    return next(filter(None, map(heading_status, context.get("headings") or [])), None)
+
+
 def status_features(text: str, sentences: list[tuple[int, int]], start: int, end: int, context: dict
                     ) -> set[str]:
     """Features of a goal span for the achieved/planned decision."""
     ss, se = sentence_at(sentences, start, len(text))
     before, inside, after = text[ss:start], text[start:end], text[end:se]
+    clause = before[_CLAUSE_START(before):]
     f = {"bias", f"frame={context.get('status')}", f"kind={context.get('kind')}",
+         f"frame={context.get('status')}|kind={context.get('kind')}",
          f"position={min(4, int(5 * (context.get('position') or 0)))}"}
     f.add(f"document-leans={_lean(context.get('cues') or [0, 0])}")
     f.add(f"paragraph-leans={_lean(cue_counts([text]))}")
@@ -73,6 +87,8 @@ def status_features(text: str, sentences: list[tuple[int, int]], start: int, end
     for cue in STATUS_CUES:
         if cue in before:
             f.add(f"before={cue}")
+        if cue in clause:
+            f.add(f"clause={cue}")
         if cue in inside:
             f.add(f"inside={cue}")
         if cue in after:
@@ -87,7 +103,10 @@ def status_features(text: str, sentences: list[tuple[int, int]], start: int, end
     if reference:
         for d in find_dates(text[ss:se], context.get("year")):
             if d.year:
-                f.add(f"date={'past' if d.year < reference else 'same' if d.year == reference else 'future'}")
+                when = 'past' if d.year < reference else 'same' if d.year == reference else 'future'
+                f.add(f"date={when}")
+                if ss + d.end <= start and ss + d.start >= start - len(clause) - 12:
+                    f.add(f"date-leads={when}")
         if years:
             f.add(f"latest-reference={max(-3, min(3, max(years) - reference))}")
     return f

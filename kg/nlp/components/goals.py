@@ -6,7 +6,8 @@ Four learned parts, each fed by what the rules know (kg.nlp.components.goal_rule
 - a vetting of the rules' goals where the tagger found none: kept when a classifier over the
   rule, what it read and the cue words says so (it learns on every rule goal of the training
   text, so it is applied with a threshold above the middle, `rule_threshold`);
-- its `status`: a classifier over the goal's place in the document (goal_context);
+- its `status`: the heading above it where one states it (2025年工作打算), else a classifier over
+  the goal's place in the document (goal_context);
 - its `year`: a scorer over the years the text offers, the best one wins.
 Comparator, value, unit and metric are read by the rules from the span.  Untrained, the rules
 alone find the goals and give every field.
@@ -28,7 +29,7 @@ from kg.ingest.structure import sentence_at, split_sentences
 from kg.nlp.components.char_features import add_spans, char_window
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import GOALS_KEY, doc_text, split_tokens_at
-from kg.nlp.components.goal_context import status_features, year_candidates
+from kg.nlp.components.goal_context import stated_status, status_features, year_candidates
 from kg.nlp.components.goal_rules import (
     clause_spans,
     find_goals,
@@ -61,10 +62,11 @@ class GoalTagger(Pipe):
     VETTING_FILE = "rule_goals.json"
 
     def __init__(self, nlp: Language, name: str, *, c1: float, c2: float, max_iterations: int,
-                 rule_threshold: float):
+                 rule_threshold: float, status_c: float):
         self.name = name
         self.model = SequenceModel(c1, c2, max_iterations)
         self.rule_threshold = rule_threshold
+        self.status_c = status_c
         self.status = FeatureClassifier()
         self.year = FeatureClassifier()
         self.vetting = FeatureClassifier()  # is a goal the rules found (and the tagger did not) a goal?
@@ -100,8 +102,11 @@ class GoalTagger(Pipe):
                 if p >= self.rule_threshold:
                     found.append(replace(goal, confidence=round(p, 3)))
         found.sort(key=lambda g: g.start)
+        stated = stated_status(context)
         for goal in found:
-            if self.status.trained:
+            if stated:
+                goal.status = stated
+            elif self.status.trained:
                 achieved = self.status.probability(status_features(text, sentences, goal.start, goal.end, context),
                                                    GoalStatus.ACHIEVED)
                 goal.status = GoalStatus.ACHIEVED if achieved >= 0.5 else GoalStatus.PLANNED
@@ -162,7 +167,7 @@ class GoalTagger(Pipe):
                     year_rows.append(row)
                     year_labels.append(DUE if year == fields.get("year") else NOT_DUE)
         self.model.fit(sequences)
-        self.status = FeatureClassifier().fit(status_rows, status_labels)
+        self.status = FeatureClassifier().fit(status_rows, status_labels, c=self.status_c)
         self.year = FeatureClassifier().fit(year_rows, year_labels)
         self.vetting = FeatureClassifier().fit(rule_rows, rule_labels)
 
@@ -234,9 +239,11 @@ def _tags(length: int, spans: list[tuple[int, int]]) -> list[str]:
 
 
 @Language.factory("kg_goals", assigns=["doc.spans", "span._.goal", "span._.confidence"],
-                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150, "rule_threshold": 0.7},
+                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150, "rule_threshold": 0.7,
+                                  "status_c": 10.0},
                   default_score_weights={f"spans_{GOALS_KEY}_f": 1.0, f"spans_{GOALS_KEY}_p": 0.0,
                                          f"spans_{GOALS_KEY}_r": 0.0, "goals_status_acc": 0.5, "goals_year_acc": 0.5})
 def make_goals(nlp: Language, name: str, c1: float, c2: float, max_iterations: int,
-               rule_threshold: float) -> GoalTagger:
-    return GoalTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations, rule_threshold=rule_threshold)
+               rule_threshold: float, status_c: float) -> GoalTagger:
+    return GoalTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations, rule_threshold=rule_threshold,
+                      status_c=status_c)
