@@ -7,7 +7,7 @@ worker, with every core, and on a 2-worker Dask LocalCluster on loopback.
 The ×1 corpus is the first N documents of the corpus (default: 2 of the unlabeled 学校美育 documents, real and
 distinct); ×k is k·N documents taken in order from the corpus and, once it runs out, again from its start, each
 under a distinct file name (so a distinct document id).  `--corpus seeds --docs 5` is the issue's "×1, ×10, ×100 of
-the seeds", about 40 minutes on two cores; the default takes about 4.
+the seeds", about 25 minutes on two cores; the default takes about 5.
 
 Each run is the `kg extract` command a user runs, timed from start to exit (the pipeline loads included; a fresh
 Dask cluster per run, started before the clock).  Printed per run: chars/s, peak RSS (sampled every 0.1 s: the
@@ -36,6 +36,8 @@ from pathlib import Path
 
 import psutil
 
+from kg.nlp.parallel import DASK_BATCH
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpus"
 CORPORA = {"unlabeled": SHARED / "unlabeled" / "meiyu", "seeds": SHARED / "seeds"}
@@ -49,6 +51,7 @@ class Run:
     total: int  # peak RSS summed over the processes, bytes
     single: int  # peak RSS of the largest process, bytes
     cpu: float  # CPU seconds of the processes
+    main_cpu: float  # CPU seconds of the `kg extract` process itself
     others: float  # cores other processes kept busy, on average
     chars: int
 
@@ -124,11 +127,14 @@ class Sampler:
         while not self.done.wait(0.1):
             self.sample()
 
-    def stop(self) -> float:
-        """Stop sampling; the CPU seconds the processes used meanwhile."""
+    def stop(self) -> tuple[float, float]:
+        """Stop sampling; the CPU seconds the processes used meanwhile, and the first root's alone (`kg extract`'s
+        own process: reading the documents, handing them out, writing the units)."""
         self.done.set()
         self.thread.join()
-        return sum(last - self.cpu_start.get(pid, 0.0) for pid, last in self.cpu_last.items())
+        own = self.roots[0].pid
+        return (sum(last - self.cpu_start.get(pid, 0.0) for pid, last in self.cpu_last.items()),
+                self.cpu_last.get(own, 0.0) - self.cpu_start.get(own, 0.0))
 
 
 def busy_seconds() -> float:
@@ -155,16 +161,17 @@ def run(source: Path, chars: int, out: Path, mode: str, cores: int) -> Run:
         busy = busy_seconds()
         started = time.perf_counter()
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        # in Dask mode the cluster's processes (children of this one) and this one (the scheduler) count too
-        roots = [psutil.Process(proc.pid)] + ([me] if mode == "dask" else [])
+        # in Dask mode the cluster's worker processes (children of this one) count too; not this one, which holds
+        # the corpus and the pipeline segmentation_alone loaded (and runs the scheduler, a small share)
+        roots = [psutil.Process(proc.pid)] + ([c for c in me.children() if c.pid != proc.pid] if mode == "dask" else [])
         sampler = Sampler(roots)
         _, err = proc.communicate()
         seconds = time.perf_counter() - started
-        cpu = sampler.stop()
+        cpu, main_cpu = sampler.stop()
         busy = busy_seconds() - busy
     if proc.returncode != 0:
         raise SystemExit(f"kg extract failed ({mode}, {source.name}): {err[-2000:]}")
-    return Run(seconds, sampler.total, sampler.single, cpu, max(0.0, busy - cpu) / seconds, chars)
+    return Run(seconds, sampler.total, sampler.single, cpu, main_cpu, max(0.0, busy - cpu) / seconds, chars)
 
 
 def main() -> None:
@@ -188,16 +195,20 @@ def main() -> None:
               f"distinct names; load average {os.getloadavg()[0]:.2f}")
         print(f"pkuseg segmentation alone, one core: {segment:,.0f} chars/s")
         print(f"{'mode':<30} {'scale':>5} {'docs':>5} {'characters':>11} {'seconds':>8} {'chars/s':>8} "
-              f"{'peak RSS':>9} {'largest':>8} {'CPU s':>7} {'others':>6}")
+              f"{'peak RSS':>9} {'largest':>8} {'CPU s':>7} {'kg CPU':>7} {'others':>6}")
         for mode in args.modes:
             for scale in args.scales:
                 path, chars = corpora[scale]
                 r = results[mode, scale] = run(path, chars, root / f"{mode}-{scale}.jsonl", mode, cores)
                 print(f"{names[mode]:<30} {'×' + str(scale):>5} {scale * args.docs:>5} {chars:>11,} {r.seconds:>8.1f} "
                       f"{chars / r.seconds:>8,.0f} {r.total / 2**20:>7,.0f}Mi {r.single / 2**20:>6,.0f}Mi "
-                      f"{r.cpu:>7.1f} {r.others:>6.2f}", flush=True)
+                      f"{r.cpu:>7.1f} {r.main_cpu:>7.1f} {r.others:>6.2f}", flush=True)
         outputs = {(m, s): (root / f"{m}-{s}.jsonl").read_bytes() for m, s in results}
-    print("\n'others': cores kept busy by other processes during the run, on average (the machine is shared)")
+    print("\nCPU s: all the run's processes; kg CPU: the kg extract process alone (in 1-worker mode, all the work); "
+          "others: cores kept busy by other processes during the run, on average (the machine is shared)")
+    if "dask" in args.modes and args.scales[0] * args.docs <= DASK_BATCH:
+        print(f"Dask: a task is {DASK_BATCH} documents, so at ×{args.scales[0]} ({args.scales[0] * args.docs} "
+              "documents) one worker loads the pipeline and the other stays small: compare the largest process")
     for scale in args.scales:
         line = f"×{scale}: output identical across modes: {len({outputs[m, scale] for m in args.modes}) == 1}"
         if "one" in args.modes:

@@ -43,7 +43,16 @@ def _writing(command: str, path: Path):
     try:
         yield
     except OSError as exc:
-        _fail(command, f"{path}: cannot write: {exc.strerror or exc}")
+        _fail(command, f"{path}: cannot write: {_why_not_written(Path(path), exc)}")
+
+
+def _why_not_written(path: Path, exc: OSError) -> str:
+    """The reason in words: a file where a folder of the path should be (which mkdir reports as 'File exists'),
+    else the system's."""
+    for folder in reversed(path.parents):
+        if folder.exists() and not folder.is_dir():
+            return f"{folder} is a file, not a folder"
+    return exc.strerror or str(exc)
 
 
 def _load_nlp(command: str, pipeline: Path | None = None, config: Path | None = None):
