@@ -39,7 +39,8 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _TO = re.compile(r"(?:到|至|截至|截止)\s*$")
 
 
-def _CLAUSE_START(text: str) -> int:
+def _clause_start(text: str) -> int:
+    """Where the last clause of `text` starts (after its last comma, semicolon or colon)."""
     return max((m.end() for m in _CLAUSE_BREAK.finditer(text)), default=0)
 
 
@@ -74,7 +75,7 @@ def status_features(text: str, sentences: list[tuple[int, int]], start: int, end
     """Features of a goal span for the achieved/planned decision."""
     ss, se = sentence_at(sentences, start, len(text))
     before, inside, after = text[ss:start], text[start:end], text[end:se]
-    clause = before[_CLAUSE_START(before):]
+    clause = before[_clause_start(before):]
     f = {"bias", f"frame={context.get('status')}", f"kind={context.get('kind')}",
          f"frame={context.get('status')}|kind={context.get('kind')}",
          f"position={min(4, int(5 * (context.get('position') or 0)))}"}
@@ -105,6 +106,7 @@ def status_features(text: str, sentences: list[tuple[int, int]], start: int, end
             if d.year:
                 when = 'past' if d.year < reference else 'same' if d.year == reference else 'future'
                 f.add(f"date={when}")
+                # a date ending before the goal, in its clause or just before it (2020年，全市…95.1%)
                 if ss + d.end <= start and ss + d.start >= start - len(clause) - 12:
                     f.add(f"date-leads={when}")
         if years:
