@@ -7,7 +7,7 @@ Each paragraph is one spaCy Doc; what the document says about the paragraph
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -63,13 +63,10 @@ def _docs(nlp: Language, documents: Iterable[Document]) -> Iterator[Doc]:
 
 
 def extract_units(nlp: Language, documents: Iterable[Document], *, min_confidence: float = 0.0,
-                  on_unit: Callable[[Unit], None] | None = None, batch_size: int = 32) -> Iterator[Unit]:
+                  batch_size: int = 32) -> Iterator[Unit]:
     """One Unit per paragraph, in document and paragraph order."""
     for doc in nlp.pipe(_docs(nlp, documents), batch_size=batch_size):
-        unit = doc_to_unit(doc, min_confidence=min_confidence)
-        if on_unit:
-            on_unit(unit)
-        yield unit
+        yield doc_to_unit(doc, min_confidence=min_confidence)
 
 
 def oversized(nlp: Language, document: Document) -> str | None:

@@ -49,7 +49,6 @@ from kg.zh.lexicon import (
 from kg.zh.markers import MARKER_TOKEN
 from kg.zh.regions import KNOWN_REGIONS, NOT_REGIONS, REFERRING, REGION_LEVELS, region_names, without_level
 
-CJK_CHAR = re.compile(f"[{CJK}]")
 NAMEY = re.compile(rf"^[{CJK}A-Za-z0-9０-９][{CJK}A-Za-z0-9０-９·•\.\+\-²]*$")
 BARE_COUNT = re.compile(r"^[一二三四五六七八九十两0-9]+[个项大条张类种]")
 QUOTED = re.compile(r"“([^“”]{1,40})”")
