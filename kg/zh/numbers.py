@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cn2an
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％﹪．", "0123456789%%.")
+_HAS_FULLWIDTH = re.compile("[０-９％﹪．]")
 
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 # An Arabic number (with an optional magnitude written after it) or a run of Chinese numerals.
@@ -50,7 +51,7 @@ def base_unit(unit: str | None) -> tuple[str | None, float]:
 
 def normalize_digits(text: str) -> str:
     """Full-width digits, ％ (and the small ﹪) and ． to ASCII; one character for one, so offsets hold."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text  # most text has none
 
 
 def _plain(value: float) -> int | float:

@@ -75,20 +75,27 @@ def add_words(feats: list[Features], words: list[str], starts: list[int], tags: 
     the People's Daily corpus), and at word edges the neighbouring word and its tag."""
     n = len(feats)
     for k, (word, start) in enumerate(zip(words, starts)):
-        end = min(start + len(word), n)
+        marks = _word_marks(word, tags.get(word, "?"))
         prev = words[k - 1] if k else _PAD
         nxt = words[k + 1] if k + 1 < len(words) else _PAD
-        tag, length = tags.get(word, "?"), min(len(word), 5)
-        before = ["w-1=" + prev, "pos-1=" + tags.get(prev, "?")]
-        after = ["w+1=" + nxt, "pos+1=" + tags.get(nxt, "?")]
-        for i in range(start, end):
-            p = place(i, start, start + len(word))
+        before = ("w-1=" + prev, "pos-1=" + tags.get(prev, "?"))
+        after = ("w+1=" + nxt, "pos+1=" + tags.get(nxt, "?"))
+        last = start + len(word) - 1
+        for i in range(start, min(last + 1, n)):
             f = feats[i]
-            f += ("w@" + p, f"w={word}@{p}", f"wlen={length}@{p}", f"pos={tag}@{p}")
-            if p in "BS":
+            f += marks[i - start]
+            if i == start:
                 f += before
-            if p in "ES":
+            if i == last:
                 f += after
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_marks(word: str, tag: str) -> tuple[tuple[str, ...], ...]:
+    """The features a word gives each of its characters (made once per word: the same words recur)."""
+    length = min(len(word), 5)
+    return tuple(("w@" + p, f"w={word}@{p}", f"wlen={length}@{p}", f"pos={tag}@{p}")
+                 for p in (place(i, 0, len(word)) for i in range(len(word))))
 
 
 def add_spans(feats: list[Features], spans: Iterable[tuple[int, int, str]], source: str) -> None:

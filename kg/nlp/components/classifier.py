@@ -19,6 +19,16 @@ class FeatureClassifier:
     def __init__(self, weights: dict[str, dict[str, float]] | None = None, bias: dict[str, float] | None = None):
         self.weights = weights or {}  # class -> feature -> weight
         self.bias = bias or {}  # class -> intercept
+        self._index()
+
+    def _index(self) -> None:
+        """Feature -> [(class, weight)]: a row names few features, so reading each once beats asking
+        every class for every feature (the relation classifier scores thousands of pairs a document)."""
+        self._classes = list(self.weights)
+        self._by_feature: dict[str, list[tuple[int, float]]] = {}
+        for k, weights in enumerate(self.weights.values()):
+            for name, w in weights.items():
+                self._by_feature.setdefault(name, []).append((k, w))
 
     @property
     def trained(self) -> bool:
@@ -32,6 +42,7 @@ class FeatureClassifier:
 
         if len(set(labels)) < 2:
             self.weights, self.bias = {}, {}
+            self._index()
             return self
         vectorizer = DictVectorizer()
         x = vectorizer.fit_transform({name: 1.0 for name in row} for row in rows)
@@ -44,15 +55,18 @@ class FeatureClassifier:
         for k, i in rows_of:
             self.weights[k] = {n: float(w) for n, w in zip(vectorizer.feature_names_, model.coef_[i]) if w}
             self.bias[k] = float(model.intercept_[i])
+        self._index()
         return self
 
     def probabilities(self, features: FeatureNames) -> dict[str, float]:
-        names = set(features)
-        scores = {k: self.bias[k] + sum(w.get(n, 0.0) for n in names) for k, w in self.weights.items()}
-        top = max(scores.values())
-        exp = {k: math.exp(max(-60.0, z - top)) for k, z in scores.items()}
-        total = sum(exp.values())
-        return {k: v / total for k, v in exp.items()}
+        scores = [self.bias[k] for k in self._classes]
+        for name in set(features):
+            for k, w in self._by_feature.get(name, ()):
+                scores[k] += w
+        top = max(scores)
+        exp = [math.exp(max(-60.0, z - top)) for z in scores]
+        total = sum(exp)
+        return {k: v / total for k, v in zip(self._classes, exp)}
 
     def probability(self, features: FeatureNames, label: str) -> float:
         return self.probabilities(features).get(label, 0.0)

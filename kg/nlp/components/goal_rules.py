@@ -13,7 +13,9 @@ the fields of a span the learned tagger found (kg.nlp.components.goals).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from kg.ingest.structure import sentence_at, split_sentences
 from kg.records import Goal
@@ -103,7 +105,7 @@ class _Sentence:
 
     text: str
     start: int
-    inside: list[str]
+    inside: Sequence[str]
     date_spans: list[tuple[int, int]]  # every date expression, left out of quantities and spans
     due_dates: list[tuple[int, int, int]]  # dates that can be a deadline, with their year
     frame_year: int | None
@@ -123,8 +125,10 @@ class _Found:
     exact: bool = False  # the span is final (a medal count), not a clause to trim
 
 
-def _inside_brackets(text: str) -> list[str]:
-    """For each character, the opening bracket, quote or 《 of the outermost matched pair around it ("" if none)."""
+@lru_cache(maxsize=64)
+def _inside_brackets(text: str) -> tuple[str, ...]:
+    """For each character, the opening bracket, quote or 《 of the outermost matched pair around it ("" if none).
+    Read once per paragraph: the rules, the clause features and each tagged span's parse all ask."""
     inside = [""] * len(text)
     stack: list[int] = []
     for i, ch in enumerate(text):
@@ -134,10 +138,10 @@ def _inside_brackets(text: str) -> list[str]:
             start = stack.pop()
             for k in range(start + 1, i):
                 inside[k] = text[start]
-    return inside
+    return tuple(inside)
 
 
-def _clauses(text: str, start: int, end: int, inside: list[str]) -> list[tuple[int, int]]:
+def _clauses(text: str, start: int, end: int, inside: Sequence[str]) -> list[tuple[int, int]]:
     out, s = [], start
     for i in range(start, end):
         if text[i] in _CLAUSE_END and not inside[i]:
@@ -155,7 +159,7 @@ def _has_signal(text: str) -> bool:
     return any(p.search(text) for rule, p in _NON_NUMERIC if rule != "award")
 
 
-def _split_list(text: str, start: int, end: int, inside: list[str]) -> list[tuple[int, int]]:
+def _split_list(text: str, start: int, end: int, inside: Sequence[str]) -> list[tuple[int, int]]:
     """Split a clause at 、 where both sides state a target (先进单位41所、先进个人47人)."""
     out, s = [], start
     for i in range(start, end):
@@ -241,7 +245,7 @@ def _is_target_quantity(text: str, q: Quantity, s: int, e: int) -> bool:
 
 
 def _main_quantity(text: str, s: int, e: int, dates: list[tuple[int, int]],
-                   inside: list[str]) -> tuple[Quantity | None, str | None]:
+                   inside: Sequence[str]) -> tuple[Quantity | None, str | None]:
     """The quantity a clause states as its target, and the comparator that marks it (or None)."""
     best, best_cmp = None, None
     for q in find_quantities(text[s:e]):
@@ -293,7 +297,7 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
             for piece in _split_list(norm, cs, ce, inside)]
 
 
-def _sentence(norm: str, inside: list[str], ss: int, se: int, context: dict) -> _Sentence:
+def _sentence(norm: str, inside: Sequence[str], ss: int, se: int, context: dict) -> _Sentence:
     frame_year = context.get("year") or context.get("doc_year")
     dates = [(d.start + ss, d.end + ss, d.year) for d in find_dates(norm[ss:se], frame_year)]
     # A year inside a title (《2022年…》) or naming a plan (“十四五”规划) is no deadline.
@@ -332,7 +336,7 @@ def find_goals_by_rule(text: str, context: dict | None = None) -> list[tuple[str
     return goals
 
 
-def _marker(pattern: re.Pattern, text: str, cs: int, ce: int, inside: list[str]) -> bool:
+def _marker(pattern: re.Pattern, text: str, cs: int, ce: int, inside: Sequence[str]) -> bool:
     """A marker counts outside quotes and brackets, or inside ones that close the clause (党建“两个全覆盖”)."""
     for m in pattern.finditer(text, cs, ce):
         if re.search(r"(?:未|尚未|没有|已|已经)$", text[cs:m.start()]) or re.search(r"的[^，,的]{1,4}$", text[m.end():ce]):

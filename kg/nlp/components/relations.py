@@ -393,6 +393,7 @@ class ParagraphView:
         self.sentences = [(s.start_char, s.end_char) for s in _sentences(doc)]
         self.starts = [a for a, _ in self.sentences]
         self._gaps: dict[tuple, list[int]] = {}
+        self._prefixes: dict[int, str] = {}
 
     def gaps(self, other: Span, label: str) -> list[int]:
         """The distances from `other` to the mentions of `label`, in order (read once per pair of them)."""
@@ -405,10 +406,19 @@ class ParagraphView:
         return max(bisect_left(self.starts, char + 1) - 1, 0)
 
     def clause_prefix(self, char: int) -> str:
-        start = self.sentences[self.sentence_of(char)][0]
-        for m in _CLAUSE_MARK.finditer(self.text, start, char):
-            start = m.end()
-        return self.text[start:char]
+        """The clause's text before `char` (read once per mention: every pair it is in asks)."""
+        if char not in self._prefixes:
+            start = self.sentences[self.sentence_of(char)][0]
+            for m in _CLAUSE_MARK.finditer(self.text, start, char):
+                start = m.end()
+            self._prefixes[char] = self.text[start:char]
+        return self._prefixes[char]
+
+
+@lru_cache(maxsize=4096)
+def _cues_in(text: str) -> tuple[str, ...]:
+    """The names of the cue patterns found in `text` (the same clause prefixes recur pair after pair)."""
+    return tuple(name for name, cue in _CUES.items() if cue.search(text))
 
 
 def _gap(a: Span, b: Span) -> int:
@@ -451,8 +461,8 @@ def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
     if len(between) <= 4:
         f.append(f"between={between}")
     prefix = view.clause_prefix(first.start_char)
-    f += ["between:" + name for name, cue in _CUES.items() if cue.search(between)]
-    f += ["before:" + name for name, cue in _CUES.items() if cue.search(prefix)]
+    f += ["between:" + name for name in _cues_in(between)]
+    f += ["before:" + name for name in _cues_in(prefix)]
     return f
 
 
@@ -461,10 +471,10 @@ def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
 MAX_SENTENCES_APART = 2
 
 
-def candidate_pairs(doc: Doc, mentions: list[Span]) -> list[tuple[Span, Span]]:
+def candidate_pairs(doc: Doc, mentions: list[Span], view: ParagraphView | None = None) -> list[tuple[Span, Span]]:
     """Every ordered pair of a paragraph's mentions (entities and goals) that some label allows, at
     most MAX_SENTENCES_APART sentences apart."""
-    view = ParagraphView(doc, mentions)
+    view = view or ParagraphView(doc, mentions)
     return [(h, t) for h, t in permutations(mentions, 2) if legal_labels(h.label_, t.label_)
             and abs(view.sentence_of(h.start_char) - view.sentence_of(t.start_char)) <= MAX_SENTENCES_APART]
 
@@ -477,7 +487,7 @@ def pair_rows(doc: Doc, mentions: list[Span]):
     decision on it (stacking); one multinomial classifier weighs them for each label."""
     view = ParagraphView(doc, mentions)
     decisions = rule_decisions(doc, mentions)
-    for head, tail in candidate_pairs(doc, mentions):
+    for head, tail in candidate_pairs(doc, mentions, view):
         decision = decisions.get((span_key(head), span_key(tail)))
         rule = "rule=none" if decision is None else f"rule={decision[0]}|{decision[1]}"
         yield head, tail, [*pair_features(view, head, tail), rule]
