@@ -37,6 +37,7 @@ PLANNED_CUES = ("将", "力争", "确保", "到20", "目标", "计划", "争取"
 _SINCE = re.compile(r"\s*”?\s*(?:以来|来|期间|时期)")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _TO = re.compile(r"(?:到|至|截至|截止)\s*$")
+_COMPARED = re.compile(r"(?:较|比|同比|与|和|相比)\s*$")  # 较2022年底提高28%: the year compared with
 
 
 def _clause_start(text: str) -> int:
@@ -126,15 +127,18 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
             cands.setdefault(year, set()).add(source)
 
     ss, se = sentence_at(sentences, start, len(text))
-    for d in find_dates(text[ss:se], frame):
-        if d.year is None:
-            continue
+    dated = [d for d in find_dates(text[ss:se], frame) if d.year is not None]
+    nearest = max((d for d in dated if d.end + ss <= start), key=lambda d: d.end, default=None)
+    offer(nearest.year if nearest else None, "nearest-before")
+    for d in dated:
         a, b = d.start + ss, d.end + ss
         offer(d.year, "sentence:" + ("inside" if start <= a < end else "before" if b <= start else "after"))
         if _SINCE.match(text, b):
             offer(d.year, "since")
         if _TO.search(text[max(0, a - 3):a]):
             offer(d.year, "to")
+        if _COMPARED.search(text[max(0, a - 2):a]):
+            offer(d.year, "compared")
         if d.kind == RANGE:
             offer(d.year, "range-end")
         if d.kind == RELATIVE:
