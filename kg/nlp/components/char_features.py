@@ -51,7 +51,7 @@ def char_window(text: str) -> list[Features]:
 def _window(text: str) -> tuple[tuple[str, ...], ...]:
     pad = _PAD + text + _PAD
     classes = _PAD + "".join(map(char_class, text)) + _PAD
-    return tuple(("bias", "c0=" + pad[j], "c-1=" + pad[j - 1], "c+1=" + pad[j + 1], "b-1=" + pad[j - 1:j + 1],
+    return tuple(("c0=" + pad[j], "b-1=" + pad[j - 1:j + 1],
                   "b+1=" + pad[j:j + 2], "t=" + pad[j - 1:j + 2], "k=" + classes[j - 1:j + 2])
                  for j in range(1, len(text) + 1))
 
