@@ -482,10 +482,10 @@ def candidate_pairs(doc: Doc, mentions: list[Span], view: ParagraphView | None =
 NO_RELATION = "none"  # the classifier's class for a pair no relation joins
 
 
-def pair_rows(doc: Doc, mentions: list[Span]):
+def pair_rows(doc: Doc, mentions: list[Span], view: ParagraphView | None = None):
     """(head, tail, features) for every candidate pair: the pair's features and the rules'
     decision on it (stacking); one multinomial classifier weighs them for each label."""
-    view = ParagraphView(doc, mentions)
+    view = view or ParagraphView(doc, mentions)
     decisions = rule_decisions(doc, mentions)
     for head, tail in candidate_pairs(doc, mentions, view):
         decision = decisions.get((span_key(head), span_key(tail)))
@@ -521,7 +521,7 @@ class RelationClassifier(Pipe):
         doc.spans[MENTIONS_KEY] = mentions
         index = {span_key(m): i for i, m in enumerate(mentions)}
         view = ParagraphView(doc, mentions)
-        found = self.predict(doc, mentions) if self.classifier.trained else [
+        found = self.predict(doc, mentions, view) if self.classifier.trained else [
             (h, t, label, RULE_CONFIDENCE[kind]) for h, t, (label, kind) in self._rules(doc, mentions)]
         records = []
         for head, tail, label, confidence in found:
@@ -538,10 +538,10 @@ class RelationClassifier(Pipe):
         for (head, tail), decision in rule_decisions(doc, mentions).items():
             yield by_key[head], by_key[tail], decision
 
-    def predict(self, doc: Doc, mentions: list[Span]) -> list[tuple[Span, Span, str, float]]:
+    def predict(self, doc: Doc, mentions: list[Span], view: ParagraphView) -> list[tuple[Span, Span, str, float]]:
         """Each pair's most probable label, where it reaches the threshold."""
         out = []
-        for head, tail, row in pair_rows(doc, mentions):
+        for head, tail, row in pair_rows(doc, mentions, view):
             probabilities = self.classifier.probabilities(row)
             label = max(legal_labels(head.label_, tail.label_), key=lambda k: probabilities.get(k, 0.0))
             if probabilities.get(label, 0.0) >= self.threshold:
