@@ -19,7 +19,7 @@ from kg.zh.dates import DAY, OPEN, PLAN, RANGE, DateMention, find_dates, first_d
 from kg.zh.regions import ADMIN_LEVELS, REFERRING, REGION_LEVELS
 
 _SOURCE_LABELS = ("信息来源", "文章来源", "来源", "发布机构", "发文机关", "发布单位", "发文单位")
-_DATE_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期")
+_DATE_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期", "生成日期", "时间", "日期")
 _INDEX_LABELS = ("索引号",)
 _OTHER_LABELS = ("作者", "浏览量", "浏览次数", "访问量", "阅读量", "阅读次数", "累计次数", "点击数", "点击量",
                  "公开方式", "组配分类", "主题分类", "文件编号", "发文字号", "文号", "责任编辑", "更新时间",
@@ -73,7 +73,7 @@ def apply_metadata(document: Document) -> None:
         raw = _unwrap(title_line.text.strip())
         document.title = _clean_title(raw)
         _from_title(document, raw, source)
-    if (date := _day(fields.get("date", ""))) is not None:
+    if (date := _day(fields.get("date", "")) or _dateline(paragraphs)) is not None:
         document.published = f"{date.year}-{date.month:02d}-{date.day:02d}"
     document.index_no = fields["index"].split()[0] if fields.get("index") else None
     _office_and_region(document, source)
@@ -84,6 +84,16 @@ def apply_metadata(document: Document) -> None:
 def _day(text: str) -> DateMention | None:
     """The first full date (2024-05-20, 2024年5月20日) in a website field."""
     return next((d for d in find_dates(text) if d.kind == DAY), None)
+
+
+def _dateline(paragraphs: list[Paragraph]) -> DateMention | None:
+    """A news or table header's date with no label of ours (• 2016-03-03 《柳州日报》, 发布日期 2022-04-19,
+    a cover notice's 2025年3月3日): the first full date on a short line among the first ten."""
+    for paragraph in paragraphs[:10]:
+        text = paragraph.text.strip()
+        if len(text) <= 80 and "。" not in text and (date := _day(text)) is not None:
+            return date
+    return None
 
 
 def _field(label: str) -> str:

@@ -298,3 +298,16 @@ def test_a_fifo_given_directly_is_named_as_one_and_never_read(tmp_path):
     documents, skipped = read_path(fifo)
     assert documents == [] and len(skipped) == 1
     assert "FIFO" in skipped[0].reason and "empty" not in skipped[0].reason
+
+
+@pytest.mark.parametrize("lines, published", [
+    (["临江县新建三所学校", "• 2024-03-05   《临江日报》   记者李明", "昨日，县教育局召开会议。"], "2024-03-05"),
+    (["索引号 000/2023-01 文号 临教发〔2023〕2号 发布日期 2023-02-14", "临江县教育局2023年工作要点"], "2023-02-14"),
+    (["各乡镇中心学校：", "现将《临江县教育局2025年工作要点》印发给你们，请认真贯彻执行。", "临江县教育局",
+      "2025年3月3日", "临江县教育局2025年工作要点"], "2025-03-03"),
+    (["时间：2022-09-01 来源：临江县教育局", "临江县教育局2022年秋季开学工作通知"], "2022-09-01"),
+    (["临江县教育局2025年工作计划", "一、总体要求", "2025年3月起，全面推进课后服务。"], None),
+])
+def test_published_date_from_an_unlabelled_dateline_or_a_cover_notice(lines, published):
+    document = document_from_lines("dated.txt", list(enumerate(lines)))
+    assert document.published == published

@@ -6,7 +6,7 @@ import pytest
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from kg.nlp.components.entities import Tokens, find_candidates
+from kg.nlp.components.entities import Tokens, find_candidates, fit_quotes
 from kg.nlp.components.extensions import split_tokens_at
 from kg.nlp.train import reference_doc
 from kg.records import Mention, Unit
@@ -98,3 +98,17 @@ def test_a_boundary_inside_a_token_splits_the_token(nlp):
 def test_the_shipped_pipeline_finds_dates_regions_and_offices(shipped_nlp):
     found = ents(shipped_nlp("2025年,溪川县教育局将联合财政、人社等部门实施教师数字素养提升计划。"))
     assert {("2025年", "DATE"), ("溪川县教育局", "OFFICE"), ("财政", "OFFICE"), ("人社", "OFFICE")} <= found
+
+
+@pytest.mark.parametrize("text, span, name", [
+    ("开展“清风校园”系列活动", "清风校园”系列活动", "“清风校园”系列活动"),  # an open quote left outside is taken in
+    ("创建“智慧课堂示范区", "“智慧课堂示范区", "智慧课堂示范区"),  # a quote that never closes is dropped
+    ("实施“青苗工程”。", "“青苗工程”", "青苗工程"),  # a wholly quoted name loses its marks
+    ("推进“书香校园”建设", "书香校园”", "书香校园"),  # a stray closing mark at the end is dropped
+    ("推进“书香校园”建设", "“书香校园”建设", "“书香校园”建设"),  # paired marks with a kind word stay
+    ("推进“一校一品”“一师一优”行动", "“一校一品”“一师一优”", "“一校一品”“一师一优”"),  # two quoted parts stay
+])
+def test_decoded_spans_follow_the_quote_rule(text, span, name):
+    start = text.index(span)
+    new_start, new_end = fit_quotes(text, start, start + len(span))
+    assert text[new_start:new_end] == name

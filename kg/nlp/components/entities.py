@@ -306,6 +306,36 @@ def _natural_start(toks: Tokens, i: int, breakers: NameBreakers, max_len: int) -
     return start
 
 
+_OPEN_QUOTES, _CLOSE_QUOTES = "“‘", "”’"
+
+
+def fit_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """SCHEMA's quote rule on a decoded span: “X”+kind keeps both quote marks, a wholly quoted name
+    drops them (“青蓝工程” → 青蓝工程), and a quote mark left open by a boundary is taken in or dropped
+    (X”行动 after a “ → “X”行动; “X with no closing mark → X). The tagger decides character by
+    character, so nothing else keeps its quote marks paired."""
+    span = text[start:end]
+    if len(span) < 2:
+        return start, end
+    depth, stray_close = 0, False
+    for ch in span:
+        if ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch in _CLOSE_QUOTES:
+            stray_close = stray_close or depth == 0
+            depth = max(0, depth - 1)
+    inner_marks = any(ch in _OPEN_QUOTES + _CLOSE_QUOTES for ch in span[1:-1])
+    if stray_close and start > 0 and text[start - 1] in _OPEN_QUOTES and span[0] not in _OPEN_QUOTES:
+        return fit_quotes(text, start - 1, end)
+    if depth and span[0] in _OPEN_QUOTES and not any(ch in _CLOSE_QUOTES for ch in span):
+        return start + 1, end
+    if len(span) > 2 and span[0] in _OPEN_QUOTES and span[-1] in _CLOSE_QUOTES and not inner_marks:
+        return start + 1, end - 1
+    if stray_close and span[-1] in _CLOSE_QUOTES and not any(ch in _OPEN_QUOTES for ch in span):
+        return start, end - 1
+    return start, end
+
+
 def _balanced(name: str) -> bool:
     depth = 0
     for ch in name:
@@ -378,7 +408,8 @@ class EntityTagger(Pipe):
         toks = Tokens.of(doc)
         cands = find_candidates(toks, doc._.context, self.breakers)
         if self.model.trained:
-            found = [(s.start, s.end, s.label, s.confidence) for s in self.model.tag(self.features(toks, cands))]
+            found = [(*fit_quotes(toks.text, s.start, s.end), s.label, s.confidence)
+                     for s in self.model.tag(self.features(toks, cands))]
         else:
             found = [(c.start, c.end, c.label, c.confidence) for c in rules_only(cands)]
         split_tokens_at(doc, (x for s, e, _, _ in found for x in (s, e)))
