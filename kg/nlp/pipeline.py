@@ -34,7 +34,7 @@ def user_dictionary() -> Path:
 
     words = sorted({w for group in (lexicon.OFFICE_HEADS, lexicon.SCHOOL_HEADS, lexicon.PROGRAM_HEADS,
                                     lexicon.KNOWN_OFFICES, lexicon.KNOWN_PROGRAMS, regions.KNOWN_REGIONS)
-                    for w in group if len(w) >= 2})
+                    for w in group if len(w) >= 2 and w not in lexicon.SHORT_SCHOOL_HEADS})
     text = "\n".join(words) + "\n"
     path = cache_dir() / f"userdict-{hashlib.sha1(text.encode()).hexdigest()[:12]}.txt"
     if not path.is_file():
