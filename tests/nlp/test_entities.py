@@ -112,3 +112,12 @@ def test_decoded_spans_follow_the_quote_rule(text, span, name):
     start = text.index(span)
     new_start, new_end = fit_quotes(text, start, start + len(span))
     assert text[new_start:new_end] == name
+
+
+def test_numbered_short_school_names_are_candidates_without_splitting_ordinary_words(nlp):
+    text = "新建城南二小、河西一中,提高中小学课后服务质量。"
+    doc = nlp.get_pipe("sentences")(nlp.make_doc(text))
+    schools = {text[c.start:c.end] for c in find_candidates(Tokens.of(doc), None, nlp.get_pipe("entities").breakers)
+               if c.label == "SCHOOL"}
+    assert {"城南二小", "河西一中"} <= schools
+    assert "提高" in [t.text for t in doc]  # 高中 is a head for the rules, not a word forced on the segmenter
