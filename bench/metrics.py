@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kg.io.jsonl import read_units
 from kg.zh.metrics import metric_name, overlap_f
-from kg.zh.numbers import Quantity, find_quantities, normalize_digits
+from kg.zh.numbers import Quantity, find_quantities, fold_width
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "annotations"
 _RANK = re.compile(r"前\s*\d+\s*[名位]?|第\s*[\d一二三四五六七八九十]+\s*[名位]?|冠军|金奖|最高|最多|最佳")
@@ -40,7 +40,7 @@ def gold_quantity(text: str, start: int, end: int, value, unit) -> Quantity | No
 
 
 def predict(text: str, goal, metric=metric_name) -> str:
-    text = normalize_digits(text)
+    text = fold_width(text)
     if goal.comparator == "rank<=":
         m = _RANK.search(text, goal.start, goal.end)
         if m:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.zh.numbers import normalize_digits, parse_number
+from kg.zh.numbers import fold_width, parse_number
 
 _YEAR = r"(?:19|20)\d{2}(?!\d)"
 _CN_DIGIT = "〇零一二三四五六七八九"
@@ -136,7 +136,7 @@ def find_dates(text: str, context_year: int | None = None, *, bare: bool = False
 @lru_cache(maxsize=2048)
 def _dates(text: str, context_year: int | None, bare: bool) -> tuple[DateMention, ...]:
     """Read once per text: the rules, the taggers' features and the goal years all ask."""
-    found = (_mention(m, context_year) for m in (_DATES_BARE if bare else _DATES).finditer(normalize_digits(text)))
+    found = (_mention(m, context_year) for m in (_DATES_BARE if bare else _DATES).finditer(fold_width(text)))
     return tuple(d for d in found if d is not None)
 
 

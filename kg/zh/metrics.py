@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from kg.zh.dates import PLAN, find_dates
 from kg.zh.lexicon import SCHOOL_HEADS, UNIQUE_SCHOOLS, WORDS_AFTER_XUE
-from kg.zh.numbers import Quantity, find_quantities, normalize_digits
+from kg.zh.numbers import Quantity, find_quantities, fold_width
 
 _CLAUSE_END = "，,；;：:。！？!?"
 _LIST_SEP = "、"
@@ -417,7 +417,7 @@ def metric_name(text: str, start: int, end: int, quantity: Quantity | None = Non
     the goal's number as parsed (its offsets in `text`), `rank` the offsets of a rank written in
     the span (前3, 第一, 冠军) when the goal is a rank.  Returns "" only when nothing names the metric.
     """
-    return _metric(normalize_digits(text), start, end, quantity, rank, depth=3)
+    return _metric(fold_width(text), start, end, quantity, rank, depth=3)
 
 
 def overlap_f(a: str, b: str) -> float:
@@ -437,7 +437,7 @@ def metric_similarity(a: str, b: str) -> float:
     """How alike two metric names are, 0..1: the mean of character overlap and character-bigram
     overlap (bigrams tell 义务教育巩固率 from 义务教育入学率), halved when each leads with a
     different counting verb (新建幼儿园数 is no 改扩建幼儿园数).  Quotes and title marks are ignored."""
-    a, b = normalize_digits(a).translate(_QUOTES), normalize_digits(b).translate(_QUOTES)
+    a, b = fold_width(a).translate(_QUOTES), fold_width(b).translate(_QUOTES)
     if not a or not b:
         return 0.0
     ba, bb = _bigrams(a), _bigrams(b)

@@ -4,7 +4,7 @@ Chinese numerals go through cn2an; this module adds what the documents
 need around it: full-width digits, magnitudes after Arabic digits (5万),
 approximation marks between number and unit (500余万元) and percentages
 (百分之九十五, 30%).  Pure functions; offsets are character offsets into the
-text given, which `normalize_digits` never shifts.
+text given, which `fold_width` never shifts.
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import cn2an
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９％﹪．", "0123456789%%.")
-_HAS_FULLWIDTH = re.compile("[０-９％﹪．]")
+# The full-width forms of ASCII (！ to ～: digits, ％, ．, and the punctuation ，；：（） …) and the small ﹪.
+_FULLWIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, ord("﹪"): ord("%")}
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e﹪]")
 
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 # An Arabic number (with an optional magnitude written after it) or a run of Chinese numerals.
@@ -49,8 +50,10 @@ def base_unit(unit: str | None) -> tuple[str | None, float]:
     return _BASE_UNITS.get(unit, (unit, 1)) if unit is not None else (None, 1)
 
 
-def normalize_digits(text: str) -> str:
-    """Full-width digits, ％ (and the small ﹪) and ． to ASCII; one character for one, so offsets hold."""
+def fold_width(text: str) -> str:
+    """Full-width forms to ASCII, as NFKC folds them (８ → 8, ％ → %, ， → ,, （ → (); one character
+    for one, so offsets hold.  Documents come both ways (the gold's texts were folded, most websites'
+    are not): the rules and the taggers read the folded text, so either way reads the same."""
     return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text  # most text has none
 
 
@@ -61,7 +64,7 @@ def _plain(value: float) -> int | float:
 
 def parse_number(text: str) -> int | float:
     """8, 8.5, 二百, 两千, 一万二, 5万, 1.2亿, ８ → the number; ValueError otherwise."""
-    raw = normalize_digits(text).strip()
+    raw = fold_width(text).strip()
     if raw.startswith("百分之"):
         raw = raw[3:]
     if raw[:1] in ("百", "千"):  # 百分之百, 千余: a leading magnitude means one of it
@@ -102,7 +105,7 @@ def _quantity(m: re.Match) -> Quantity | None:
 
 def parse_quantity(text: str) -> Quantity | None:
     """The quantity that makes up all of `text` (5万人次, 百分之九十五, 30%, 3-5所), else None."""
-    m = _QUANTITY.fullmatch(normalize_digits(text).strip())
+    m = _QUANTITY.fullmatch(fold_width(text).strip())
     return _quantity(m) if m else None
 
 
@@ -113,7 +116,7 @@ def find_quantities(text: str) -> list[Quantity]:
     Chinese numerals count only with a unit or as 百分之….
     """
     out = []
-    for m in _QUANTITY.finditer(normalize_digits(text)):
+    for m in _QUANTITY.finditer(fold_width(text)):
         is_arabic = m["num"] is not None and m["num"][0].isdigit()
         if not (m["pct"] or is_arabic or m["unit"]):
             continue

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY
 from kg.nlp.components.goal_rules import RULE_CONFIDENCE, find_goals, parse_span
-from kg.zh.numbers import find_quantities, normalize_digits, parse_number, parse_quantity
+from kg.zh.numbers import find_quantities, fold_width, parse_number, parse_quantity
 
 # --- numbers -----------------------------------------------------------------------------------
 
@@ -59,9 +59,9 @@ def test_find_quantities_keeps_offsets_and_skips_chinese_numerals_without_unit()
     assert found == [("１２００个", 1200, "个"), ("两所", 2, "所"), ("1金", 1, "枚"), ("2银", 2, "枚")]
 
 
-def test_normalize_keeps_length():
-    text = "达到９５％，计１２．５"
-    assert normalize_digits(text) == "达到95%，计12.5" and len(normalize_digits(text)) == len(text)
+def test_folding_full_width_keeps_length():
+    text = "达到９５％，计１２．５（含）：、。“”"
+    assert fold_width(text) == "达到95%,计12.5(含):、。“”" and len(fold_width(text)) == len(text)
 
 
 # --- the component on written sentences ----------------------------------------------------------

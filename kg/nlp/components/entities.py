@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from kg.nlp.components.char_features import add_brackets, add_spans, add_words, char_window, longest_matches
-from kg.nlp.components.extensions import doc_text, split_tokens_at
+from kg.nlp.components.extensions import model_text, split_tokens_at
 from kg.nlp.components.people_daily import breaking_words, tag_counts, word_tags
 from kg.nlp.components.sequence import SequenceModel, bioes
 from kg.zh import CJK, dates
@@ -82,7 +82,7 @@ class Tokens:
 
     @classmethod
     def of(cls, doc: Doc) -> "Tokens":
-        text = doc_text(doc)
+        text = model_text(doc)
         spans = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
         return cls(text, [text[s:s + n] for s, n in spans], [s for s, _ in spans])
 

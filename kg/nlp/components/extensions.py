@@ -22,6 +22,8 @@ from dataclasses import astuple, dataclass
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
+from kg.zh.numbers import fold_width
+
 GOALS_KEY = "goals"
 MENTIONS_KEY = "mentions"
 
@@ -67,6 +69,12 @@ def doc_text(doc: Doc) -> str:
 
 
 _TEXT_KEY = "kg.text"
+
+
+def model_text(doc: Doc) -> str:
+    """The text the rules and the taggers read: `doc_text` with full-width forms folded to ASCII
+    (`fold_width`, one character for one), so a document reads the same with ，（） as with ,()."""
+    return fold_width(doc_text(doc))
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:

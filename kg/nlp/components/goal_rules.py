@@ -23,7 +23,7 @@ from kg.schema import GoalStatus
 from kg.zh.dates import find_dates
 from kg.zh.markers import MARKER
 from kg.zh.metrics import metric_name
-from kg.zh.numbers import NUMBER, Quantity, find_quantities, normalize_digits, parse_number
+from kg.zh.numbers import NUMBER, Quantity, find_quantities, fold_width, parse_number
 
 # A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
 # precision the rule had before it was tuned on that gold (in brackets), as unseen text falls between.
@@ -291,7 +291,7 @@ def _year(dates: list[tuple[int, int, int]], s: int, e: int, default: int | None
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """The clauses of a paragraph (split at ，；：。 outside brackets and quotes, and at 、 between
     two targets), as character spans: where the rules look for goals."""
-    norm = normalize_digits(text)
+    norm = fold_width(text)
     inside = _inside_brackets(norm)
     return [piece for ss, se in split_sentences(norm) for cs, ce in _clauses(norm, ss, se, inside)
             for piece in _split_list(norm, cs, ce, inside)]
@@ -319,7 +319,7 @@ def find_goals_by_rule(text: str, context: dict | None = None) -> list[tuple[str
     context = context or {}
     if context.get("metadata"):
         return []  # a website line (title, 发布时间…) states no goal
-    norm = normalize_digits(text)
+    norm = fold_width(text)
     inside = _inside_brackets(norm)
     goals: list[tuple[str, Goal]] = []
     for ss, se in split_sentences(norm):
@@ -410,7 +410,7 @@ def parse_span(text: str, start: int, end: int, context: dict | None = None, con
     comparator, rank or non-numeric target the rules read inside it, its metric, and the rules'
     year and status."""
     context = context or {}
-    norm = normalize_digits(text)
+    norm = fold_width(text)
     inside = _inside_brackets(norm)
     ss, se = sentence_at(split_sentences(norm), start, len(norm))
     sent = _sentence(norm, inside, ss, se, context)

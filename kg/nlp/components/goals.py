@@ -28,7 +28,7 @@ from spacy.training import Example
 from kg.ingest.structure import sentence_at, split_sentences
 from kg.nlp.components.char_features import add_spans, char_window
 from kg.nlp.components.classifier import FeatureClassifier
-from kg.nlp.components.extensions import GOALS_KEY, doc_text, split_tokens_at
+from kg.nlp.components.extensions import GOALS_KEY, model_text, split_tokens_at
 from kg.nlp.components.goal_context import stated_status, status_features, year_candidates
 from kg.nlp.components.goal_rules import (
     clause_spans,
@@ -72,7 +72,7 @@ class GoalTagger(Pipe):
         self.vetting = FeatureClassifier()  # is a goal the rules found (and the tagger did not) a goal?
 
     def __call__(self, doc: Doc) -> Doc:
-        text, context = doc_text(doc), doc._.context or {}
+        text, context = model_text(doc), doc._.context or {}
         if context.get("metadata"):
             found = []  # a website line (title, 发布时间…) states no goal
         elif self.model.trained:
@@ -148,7 +148,7 @@ class GoalTagger(Pipe):
         sequences: list = []
         status_rows, status_labels, year_rows, year_labels, rule_rows, rule_labels = [], [], [], [], [], []
         for eg in examples:
-            text, context = doc_text(eg.predicted), eg.predicted._.context or {}
+            text, context = model_text(eg.predicted), eg.predicted._.context or {}
             gold = list(eg.reference.spans.get(GOALS_KEY, []))
             by_rule = find_goals_by_rule(text, context)
             sequences.append((self.features(text, context, by_rule),

@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from kg.zh.numbers import fold_width
+
 # POS tags (PKU tag set) of words that never begin or continue a name.
 BREAKING_TAGS = {"v", "vd", "d", "p", "c", "u", "r", "y", "e", "o", "f"}
 
@@ -27,13 +29,14 @@ def corpus_path() -> Path:
 
 @lru_cache(maxsize=2)
 def tag_counts(path: Path | None = None) -> dict[str, Counter]:
-    """How often each word carries each tag (`[中央 人民 广播 电台]nt` brackets dropped); read once."""
+    """How often each word carries each tag (`[中央 人民 广播 电台]nt` brackets dropped, full-width
+    forms folded as the taggers read them: １９９８年 → 1998年, ， → ,); read once."""
     tags: dict[str, Counter] = defaultdict(Counter)
     with open(path or corpus_path(), encoding="utf-8") as fh:
         for line in fh:
             for item in line.split():
                 word, _, tag = item.rpartition("/")
-                word, tag = word.lstrip("["), tag.split("]")[0]
+                word, tag = fold_width(word.lstrip("[")), tag.split("]")[0]
                 if word and tag:
                     tags[word][tag] += 1
     return tags

@@ -31,7 +31,7 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 
 from kg.nlp.components.classifier import FeatureClassifier
-from kg.nlp.components.extensions import GOALS_KEY, MENTIONS_KEY, RelationRecord, doc_text, relations, span_key
+from kg.nlp.components.extensions import GOALS_KEY, MENTIONS_KEY, RelationRecord, model_text, relations, span_key
 from kg.schema import GOAL, RELATION_TYPES
 from kg.zh.markers import MARKER
 
@@ -361,7 +361,7 @@ def _starting_in(sent: Span, spans: list[Span]) -> list[Span]:
 
 def rule_decisions(doc: Doc, mentions: list[Span]) -> dict[tuple, tuple[str, str]]:
     """The cue rules, run sentence by sentence: (head key, tail key) -> (label, kind of rule)."""
-    text = doc_text(doc)
+    text = model_text(doc)
     ents = [m for m in mentions if m.label_ != GOAL]
     goals = [m for m in mentions if m.label_ == GOAL]
     decisions: dict[tuple, tuple[str, str]] = {}
@@ -388,7 +388,7 @@ class ParagraphView:
     """The positions the pair features read: sentences, clauses and the mentions in order."""
 
     def __init__(self, doc: Doc, mentions: list[Span]):
-        self.text = doc_text(doc)
+        self.text = model_text(doc)
         self.mentions = mentions
         self.sentences = [(s.start_char, s.end_char) for s in _sentences(doc)]
         self.starts = [a for a, _ in self.sentences]
