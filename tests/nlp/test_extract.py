@@ -122,3 +122,15 @@ def test_full_width_and_ascii_punctuation_give_the_same_facts(shipped_nlp):
 
     same = sum(facts(p) == facts(fold_width(p)) for p in paragraphs)
     assert same >= 0.9 * len(paragraphs)  # pkuseg itself may cut the two forms apart differently
+
+
+@pytest.mark.parametrize("text, read", [
+    ('“十四五”期间,建设"智慧校园"', "“十四五”期间,建设“智慧校园”"),
+    ('“十四五”期间，建设“智慧校园”（试点）', "“十四五”期间,建设“智慧校园”(试点)"),
+    ('一个"没有配对的引号', '一个"没有配对的引号'),
+])
+def test_the_models_read_folded_punctuation_and_paired_quotes(shipped_nlp, text, read):
+    from kg.nlp.components.extensions import doc_text, model_text
+
+    doc = shipped_nlp.make_doc(text)
+    assert model_text(doc) == read and doc_text(doc) == text  # the Doc and the facts keep the original

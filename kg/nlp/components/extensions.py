@@ -73,8 +73,15 @@ _TEXT_KEY = "kg.text"
 
 def model_text(doc: Doc) -> str:
     """The text the rules and the taggers read: `doc_text` with full-width forms folded to ASCII
-    (`fold_width`, one character for one), so a document reads the same with ，（） as with ,()."""
-    return fold_width(doc_text(doc))
+    (`fold_width`) and straight double quotes paired as “…”, one character for one, so a document
+    reads the same with ，（）"十四五" as with ,()“十四五”."""
+    text = fold_width(doc_text(doc))
+    if '"' not in text:
+        return text
+    parts = text.split('"')
+    if len(parts) % 2 == 0:
+        return text  # an odd number of quote marks: no telling which opens
+    return "".join(part + ("“" if k % 2 == 0 else "”") for k, part in enumerate(parts[:-1])) + parts[-1]
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
