@@ -121,3 +121,9 @@ def test_numbered_short_school_names_are_candidates_without_splitting_ordinary_w
                if c.label == "SCHOOL"}
     assert {"城南二小", "河西一中"} <= schools
     assert "提高" in [t.text for t in doc]  # 高中 is a head for the rules, not a word forced on the segmenter
+
+
+def test_an_open_quote_that_ends_the_name_before_is_not_taken_in():
+    text = "推进甲乙“丙丁”行动"  # decoded as 甲乙“ and 丙丁”行动: the second may not reach back into the first
+    assert fit_quotes(text, 5, 10) == (4, 10)
+    assert fit_quotes(text, 5, 10, floor=5) == (5, 10)

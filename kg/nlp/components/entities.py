@@ -309,11 +309,12 @@ def _natural_start(toks: Tokens, i: int, breakers: NameBreakers, max_len: int) -
 _OPEN_QUOTES, _CLOSE_QUOTES = "“‘", "”’"
 
 
-def fit_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+def fit_quotes(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int]:
     """SCHEMA's quote rule on a decoded span: “X”+kind keeps both quote marks, a wholly quoted name
     drops them (“青蓝工程” → 青蓝工程), and a quote mark left open by a boundary is taken in or dropped
-    (X”行动 after a “ → “X”行动; “X with no closing mark → X). The tagger decides character by
-    character, so nothing else keeps its quote marks paired."""
+    (X”行动 after a “ → “X”行动; “X with no closing mark → X), unless that mark lies before `floor`
+    (the end of the name before it). The tagger decides character by character, so nothing else
+    keeps its quote marks paired."""
     span = text[start:end]
     if len(span) < 2:
         return start, end
@@ -325,8 +326,8 @@ def fit_quotes(text: str, start: int, end: int) -> tuple[int, int]:
             stray_close = stray_close or depth == 0
             depth = max(0, depth - 1)
     inner_marks = any(ch in _OPEN_QUOTES + _CLOSE_QUOTES for ch in span[1:-1])
-    if stray_close and start > 0 and text[start - 1] in _OPEN_QUOTES and span[0] not in _OPEN_QUOTES:
-        return fit_quotes(text, start - 1, end)
+    if stray_close and start > floor and text[start - 1] in _OPEN_QUOTES and span[0] not in _OPEN_QUOTES:
+        return fit_quotes(text, start - 1, end, floor)
     if depth and span[0] in _OPEN_QUOTES and not any(ch in _CLOSE_QUOTES for ch in span):
         return start + 1, end
     if len(span) > 2 and span[0] in _OPEN_QUOTES and span[-1] in _CLOSE_QUOTES and not inner_marks:
@@ -408,8 +409,10 @@ class EntityTagger(Pipe):
         toks = Tokens.of(doc)
         cands = find_candidates(toks, doc._.context, self.breakers)
         if self.model.trained:
-            found = [(*fit_quotes(toks.text, s.start, s.end), s.label, s.confidence)
-                     for s in self.model.tag(self.features(toks, cands))]
+            found = []
+            for s in self.model.tag(self.features(toks, cands)):  # in order, apart
+                start, end = fit_quotes(toks.text, s.start, s.end, floor=found[-1][1] if found else 0)
+                found.append((start, end, s.label, s.confidence))
         else:
             found = [(c.start, c.end, c.label, c.confidence) for c in rules_only(cands)]
         split_tokens_at(doc, (x for s, e, _, _ in found for x in (s, e)))
