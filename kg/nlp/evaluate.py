@@ -23,6 +23,7 @@ from spacy.scorer import PRFScore
 from kg.records import Goal, Unit
 from kg.schema import MENTION_LABELS, RELATION_LABELS
 from kg.zh.metrics import overlap_f
+from kg.zh.numbers import fold_width
 
 GOAL_IOU = 0.5
 GOAL_FIELDS = ("metric", "comparator", "value", "unit", "year", "status")
@@ -244,13 +245,15 @@ def evaluate(gold: list[Unit], pred: list[Unit]) -> Report:
 
     A gold paragraph without a prediction counts as predicting nothing; a predicted paragraph
     without gold is left out (listed in `Report.ignored`); the same paragraph with different
-    text means the prediction was made from another input, and raises EvalError.
+    text means the prediction was made from another input, and raises EvalError.  Full-width forms
+    and their ASCII folding (`fold_width`, one character for one) count as the same text: a website's
+    document scores against gold whose text was folded.
     """
     predicted = _index(pred, "predicted")
     by_doc: dict[str, Report] = defaultdict(Report)
     for key, g in _index(gold, "gold").items():
         p = predicted.pop(key, None)
-        if p is not None and p.text != g.text:
+        if p is not None and fold_width(p.text) != fold_width(g.text):
             at = len(os.path.commonprefix([g.text, p.text]))
             raise EvalError(f"paragraph {g.para} of {g.doc}: the predicted text differs from the gold "
                             f"text from character {at} on (was the prediction made from another input?)")

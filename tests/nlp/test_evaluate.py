@@ -175,6 +175,15 @@ def test_prediction_from_other_text_is_an_error(gold_units):
         evaluate(gold_units, gold_units + gold_units[:1])
 
 
+def test_a_prediction_on_the_full_width_form_of_the_gold_text_scores(gold_units):
+    wide = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "%": "％"})
+    pred = copy.deepcopy(gold_units)
+    for unit in pred:
+        unit.text = unit.text.translate(wide)
+    assert any(p.text != g.text for p, g in zip(pred, gold_units))
+    assert evaluate(gold_units, pred).scores() == evaluate(gold_units, gold_units).scores()
+
+
 # --- goal matching ------------------------------------------------------------------------------
 
 def test_iou():
