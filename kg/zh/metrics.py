@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import replace
 
 from kg.zh.dates import PLAN, find_dates
-from kg.zh.lexicon import SCHOOL_HEADS, UNIQUE_SCHOOLS, WORDS_AFTER_XUE
+from kg.zh.lexicon import SCHOOL_HEADS, STAGE_HEADS, UNIQUE_SCHOOLS, WORDS_AFTER_XUE
 from kg.zh.numbers import Quantity, find_quantities, fold_width
 
 _CLAUSE_END = "，,；;：:。！？!?"
@@ -243,7 +243,7 @@ def _place_metric(phrase: str) -> str | None:
 # A named school before what is measured (霁川县第一中学高考本科上线率): the school is whom the goal is set for
 # (HAS_GOAL), not part of the metric.  Named means placed (…县/区/市/镇…) or a county's unique school (实验小学);
 # a kind of school (公办幼儿园在园幼儿占比, 乡村学校…) or a school after a verb (新建学校数) stays.
-_SCHOOL_HEAD = "|".join(sorted(SCHOOL_HEADS, key=len, reverse=True))
+_SCHOOL_HEAD = "|".join(sorted(set(SCHOOL_HEADS) - set(STAGE_HEADS), key=len, reverse=True))
 _NAMED_SCHOOL = re.compile(
     rf"^(?P<name>[^，,、（(“”\d]{{1,8}}?[县区市镇乡旗][^，,、（(“”\d]{{0,6}}(?:{_SCHOOL_HEAD})|"
     rf"{'|'.join(sorted(UNIQUE_SCHOOLS, key=len, reverse=True))})(?![{''.join(WORDS_AFTER_XUE)}])(?=[^，,]{{3,}}$)")

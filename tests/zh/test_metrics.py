@@ -42,6 +42,7 @@ def _metric(text: str, span: str, rank: str | None = None) -> str:
     # a named school is whom the goal is set for, not what is measured; a kind of school stays
     ("霁川县第一中学高考本科上线率83.6%。", "霁川县第一中学高考本科上线率83.6%", "高考本科上线率"),
     ("乡村学校教师交流人数达到120人。", "乡村学校教师交流人数达到120人", "乡村学校教师交流人数"),
+    ("城区初中学位数新增1200个。", "城区初中学位数新增1200个", "城区初中学位数新增数"),  # a stage, not a school
     # a listed name goes, the counting verb stays
     ("新建东湖小学、西岭小学等3所学校。", "新建东湖小学、西岭小学等3所学校", "新建学校数"),
 ])
