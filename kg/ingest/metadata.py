@@ -19,7 +19,7 @@ from kg.zh.dates import DAY, OPEN, PLAN, RANGE, DateMention, find_dates, first_d
 from kg.zh.regions import ADMIN_LEVELS, REFERRING, REGION_LEVELS
 
 _SOURCE_LABELS = ("信息来源", "文章来源", "来源", "发布机构", "发文机关", "发布单位", "发文单位")
-_DATE_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期", "生成日期", "时间", "日期")
+_DATE_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期", "生成日期")
 _INDEX_LABELS = ("索引号",)
 _OTHER_LABELS = ("作者", "浏览量", "浏览次数", "访问量", "阅读量", "阅读次数", "累计次数", "点击数", "点击量",
                  "公开方式", "组配分类", "主题分类", "文件编号", "发文字号", "文号", "责任编辑", "更新时间",
@@ -87,13 +87,35 @@ def _day(text: str) -> DateMention | None:
 
 
 def _dateline(paragraphs: list[Paragraph]) -> DateMention | None:
-    """A news or table header's date with no label of ours (• 2016-03-03 《柳州日报》, 发布日期 2022-04-19,
-    a cover notice's 2025年3月3日): the first full date on a short line among the first ten."""
+    """A header's date with no label of ours (• 2016-03-03 《柳州日报》, 时间:2020-09-29 来源:,
+    海南日报 记者 2023-03-27 12:31, 发布日期 2022-04-19, a cover notice's 2025年3月3日): a full date
+    among the first ten lines that starts its short line (after a bullet or a bare 时间/日期 label) or
+    ends it (before a clock time), and is followed by no word (2025年6月30日前完成… is a deadline)."""
     for paragraph in paragraphs[:10]:
         text = paragraph.text.strip()
-        if len(text) <= 80 and "。" not in text and (date := _day(text)) is not None:
-            return date
+        if len(text) > 80 or "。" in text:
+            continue
+        for date in find_dates(text):
+            if date.kind != DAY:
+                continue
+            before, after = text[:date.start], text[date.end:]
+            if _other_label(before):
+                continue  # 更新时间:…, 作者:… 2023-03-27: another field's date
+            starts = bool(_DATE_LEAD.fullmatch(before))
+            ends = bool(_CLOCK_TO_END.fullmatch(after))
+            followed_by_word = bool(re.match(rf"\s*[{CJK}]", after)) and not _LABEL.match(after.strip())
+            if (starts or ends) and not followed_by_word:
+                return date
     return None
+
+
+_DATE_LEAD = re.compile(r"[•·\s]*|.{0,12}?(?:时间|日期)\s*[:：]?\s*")  # a bullet, or a bare label
+_CLOCK_TO_END = re.compile(r"\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*")
+
+
+def _other_label(text: str) -> bool:
+    """Whether a label of another field (更新时间, 作者…) stands in `text`."""
+    return any(_field(m.group("label")) not in ("date", "source", "index") for m in _LABEL.finditer(text))
 
 
 def _field(label: str) -> str:

@@ -307,6 +307,10 @@ def test_a_fifo_given_directly_is_named_as_one_and_never_read(tmp_path):
       "2025年3月3日", "临江县教育局2025年工作要点"], "2025-03-03"),
     (["时间：2022-09-01 来源：临江县教育局", "临江县教育局2022年秋季开学工作通知"], "2022-09-01"),
     (["临江县教育局2025年工作计划", "一、总体要求", "2025年3月起，全面推进课后服务。"], None),
+    (["临江县校舍安全工作方案", "一、工作目标", "2025年6月30日前完成全部校舍安全排查"], None),  # a deadline
+    (["临江县教育局2024年工作总结", "来源：临江县教育局 更新时间：2024-12-30"], None),  # not when it was published
+    (["临江县教师培训通知", "时间：2024年9月1日 地点：临江县第一中学"], None),  # an event's date
+    (["临江日报 记者 王明 2023-03-27 12:31", "临江县新建三所学校"], "2023-03-27"),
 ])
 def test_published_date_from_an_unlabelled_dateline_or_a_cover_notice(lines, published):
     document = document_from_lines("dated.txt", list(enumerate(lines)))
