@@ -105,6 +105,7 @@ def test_the_shipped_pipeline_finds_dates_regions_and_offices(shipped_nlp):
     ("创建“智慧课堂示范区", "“智慧课堂示范区", "智慧课堂示范区"),  # a quote that never closes is dropped
     ("实施“青苗工程”。", "“青苗工程”", "青苗工程"),  # a wholly quoted name loses its marks
     ("推进“书香校园”建设", "书香校园”", "书香校园"),  # a stray closing mark at the end is dropped
+    ("推进“书香校园”建设", "”建设", "建设"),  # a closing mark at the start is the name before's
     ("推进“书香校园”建设", "“书香校园”建设", "“书香校园”建设"),  # paired marks with a kind word stay
     ("推进“一校一品”“一师一优”行动", "“一校一品”“一师一优”", "“一校一品”“一师一优”"),  # two quoted parts stay
 ])
@@ -124,6 +125,7 @@ def test_numbered_short_school_names_are_candidates_without_splitting_ordinary_w
 
 
 def test_an_open_quote_that_ends_the_name_before_is_not_taken_in():
-    text = "推进甲乙“丙丁”行动"  # decoded as 甲乙“ and 丙丁”行动: the second may not reach back into the first
-    assert fit_quotes(text, 5, 10) == (4, 10)
-    assert fit_quotes(text, 5, 10, floor=5) == (5, 10)
+    text = "推进甲乙“丙丁”行动"  # decoded as 甲乙“ and 丙丁”行动: the first gives the mark up, the second takes it
+    assert fit_quotes(text, 2, 5) == (2, 4)
+    assert fit_quotes(text, 5, 10, floor=4) == (4, 10)
+    assert fit_quotes(text, 5, 10, floor=5) == (5, 10)  # …unless the name before still ends after it

@@ -118,7 +118,7 @@ def _quoted_candidates(text: str) -> list[Candidate]:
         if BARE_COUNT.match(inner) or len(inner) < 2 or len(inner) > 16:
             continue
         nxt = text[m.end():m.end() + 1]
-        punct = bool(re.search(r"[、，,；。]", inner))
+        punct = bool(re.search(r"[、，,；;。]", inner))
         if any(inner.endswith(h) for h in PROGRAM_HEADS):
             out.append(Candidate(m.start(1), m.end(1), "PROGRAM", 0.7, 2, "quoted-kind"))
         elif not head:
@@ -312,8 +312,8 @@ _OPEN_QUOTES, _CLOSE_QUOTES = "“‘", "”’"
 def fit_quotes(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int]:
     """SCHEMA's quote rule on a decoded span: “X”+kind keeps both quote marks, a wholly quoted name
     drops them (“青蓝工程” → 青蓝工程), and a quote mark left open by a boundary is taken in or dropped
-    (X”行动 after a “ → “X”行动; “X with no closing mark → X), unless that mark lies before `floor`
-    (the end of the name before it). The tagger decides character by character, so nothing else
+    (X”行动 after a “ → “X”行动; “X with no closing mark → X; a mark that opens or closes at the wrong
+    edge, X“ or ”X → X), unless the mark to take in lies before `floor` (the end of the name before). The tagger decides character by character, so nothing else
     keeps its quote marks paired."""
     span = text[start:end]
     if len(span) < 2:
@@ -326,6 +326,10 @@ def fit_quotes(text: str, start: int, end: int, floor: int = 0) -> tuple[int, in
             stray_close = stray_close or depth == 0
             depth = max(0, depth - 1)
     inner_marks = any(ch in _OPEN_QUOTES + _CLOSE_QUOTES for ch in span[1:-1])
+    if span[-1] in _OPEN_QUOTES:  # 甲乙“: the mark opens the next name
+        return fit_quotes(text, start, end - 1, floor)
+    if span[0] in _CLOSE_QUOTES:  # ”甲乙: the mark closes the name before
+        return fit_quotes(text, start + 1, end, floor)
     if stray_close and start > floor and text[start - 1] in _OPEN_QUOTES and span[0] not in _OPEN_QUOTES:
         return fit_quotes(text, start - 1, end, floor)
     if depth and span[0] in _OPEN_QUOTES and not any(ch in _CLOSE_QUOTES for ch in span):
