@@ -246,15 +246,15 @@ def evaluate(gold: list[Unit], pred: list[Unit]) -> Report:
     A gold paragraph without a prediction counts as predicting nothing; a predicted paragraph
     without gold is left out (listed in `Report.ignored`); the same paragraph with different
     text means the prediction was made from another input, and raises EvalError.  Full-width forms
-    and their ASCII folding (`fold_width`, one character for one) count as the same text: a website's
-    document scores against gold whose text was folded.
+    and their ASCII folding (`fold_width`: the part of NFKC that keeps one character for one) count
+    as the same text: a website's document scores against gold whose text was folded.
     """
     predicted = _index(pred, "predicted")
     by_doc: dict[str, Report] = defaultdict(Report)
     for key, g in _index(gold, "gold").items():
         p = predicted.pop(key, None)
-        if p is not None and fold_width(p.text) != fold_width(g.text):
-            at = len(os.path.commonprefix([g.text, p.text]))
+        if p is not None and (folded := fold_width(p.text)) != (gold_folded := fold_width(g.text)):
+            at = len(os.path.commonprefix([gold_folded, folded]))
             raise EvalError(f"paragraph {g.para} of {g.doc}: the predicted text differs from the gold "
                             f"text from character {at} on (was the prediction made from another input?)")
         unit = _score_unit(g, p or Unit(g.doc, g.para, g.text))

@@ -60,8 +60,8 @@ def test_find_quantities_keeps_offsets_and_skips_chinese_numerals_without_unit()
 
 
 def test_folding_full_width_keeps_length():
-    text = "\u3000\u3000达到９５％，计１２．５（含）：、。“”"
-    assert fold_width(text) == "  达到95%,计12.5(含):、。“”" and len(fold_width(text)) == len(text)
+    text = "\u3000\u3000达到９５％，计１２．５（含）：、。“”\xa0"
+    assert fold_width(text) == "  达到95%,计12.5(含):、。“” " and len(fold_width(text)) == len(text)
 
 
 # --- the component on written sentences ----------------------------------------------------------
