@@ -18,6 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
+from functools import lru_cache
 
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
@@ -75,7 +76,13 @@ def model_text(doc: Doc) -> str:
     """The text the rules and the taggers read: `doc_text` with full-width forms folded to ASCII
     (`fold_width`) and straight double quotes paired as “…”, one character for one, so a document
     reads the same with ，（）"十四五" as with ,()“十四五”."""
-    text = fold_width(doc_text(doc))
+    return _folded(doc_text(doc))
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    """Made once per paragraph: every component asks."""
+    text = fold_width(text)
     if '"' not in text:
         return text
     parts = text.split('"')
