@@ -87,8 +87,8 @@ def _day(text: str) -> DateMention | None:
 
 
 def _dateline(paragraphs: list[Paragraph]) -> DateMention | None:
-    """A header's date with no label of ours (• 2016-03-03 《柳州日报》, 时间:2020-09-29 来源:,
-    海南日报 记者 2023-03-27 12:31, 发布日期 2022-04-19, a cover notice's 2025年3月3日): a full date
+    """A header's date with no label of ours (• 2016-03-03 《临江日报》, 时间:2020-09-29 来源:,
+    临江日报 记者 2023-03-27 12:31, 发布日期 2022-04-19, a cover notice's 2025年3月3日): a full date
     among the first ten lines that starts its short line (after a bullet or a bare 时间/日期 label) or
     ends it (before a clock time), and is followed by no word (2025年6月30日前完成… is a deadline)."""
     for paragraph in paragraphs[:10]:

@@ -40,12 +40,12 @@ QUOTED_ONLY_HEADS: tuple[str, ...] = ("机制", "模式", "制", "制度", "政�
 MIN_LEN_BY_HEAD: dict[str, int] = {"改革": 5, "督导": 6, "奖": 6, "课程": 6, "平台": 5, "品牌": 5, "评比": 5,
                                    "活动": 6, "展示": 6, "示范单位": 6, "先进单位": 6}
 
-# Stages of schooling that also end a school's name (三峡高中, 上板城初中) but far more often name the
+# Stages of schooling that also end a school's name (溪川高中, 北塘初中) but far more often name the
 # stage (城区初中学位, 高中阶段毛入学率): a head for the rules, never a school that a metric leaves out.
 STAGE_HEADS: tuple[str, ...] = ("高中", "初中")
 # Short kind words that also sit inside ordinary words (提高中小学, 统一中考): heads for the rules, but
 # not dictionary words for the segmenter, which would force them there.  Numbered short names:
-# 松雅湖二小, 乐成一中, 郸城一高, 九幼.
+# 城南二小, 河西一中, 临江一高, 九幼.
 SHORT_SCHOOL_HEADS: tuple[str, ...] = (*STAGE_HEADS, *(n + kind for n in "一二三四五六七八九十" for kind in "小中幼高"))
 SCHOOL_HEADS: tuple[str, ...] = (
     "小学", "中学", "幼儿园", "学校", "学院", "大学", "附小", "附中", "分校", "校区", "高中部", "初中部", "小学部",
