@@ -19,7 +19,8 @@ from pathlib import Path
 
 from kg.io.jsonl import read_units
 from kg.zh.metrics import metric_name, overlap_f
-from kg.zh.numbers import Quantity, find_quantities, fold_width
+from kg.zh import fold_width
+from kg.zh.numbers import Quantity, find_quantities
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "annotations"
 _RANK = re.compile(r"前\s*\d+\s*[名位]?|第\s*[\d一二三四五六七八九十]+\s*[名位]?|冠军|金奖|最高|最多|最佳")

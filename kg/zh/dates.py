@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.zh.numbers import fold_width, parse_number
+from kg.zh import fold_width
+from kg.zh.numbers import parse_number
 
 _YEAR = r"(?:19|20)\d{2}(?!\d)"
 _CN_DIGIT = "〇零一二三四五六七八九"

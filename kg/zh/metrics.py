@@ -22,7 +22,8 @@ from dataclasses import replace
 
 from kg.zh.dates import PLAN, find_dates
 from kg.zh.lexicon import SCHOOL_HEADS, STAGE_HEADS, UNIQUE_SCHOOLS, WORDS_AFTER_XUE
-from kg.zh.numbers import Quantity, find_quantities, fold_width
+from kg.zh import fold_width
+from kg.zh.numbers import Quantity, find_quantities
 
 _CLAUSE_END = "，,；;：:。！？!?"
 _LIST_SEP = "、"

@@ -13,11 +13,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-# The full-width forms of ASCII (！ to ～: digits, ％, ．, and the punctuation ，；：（） …), the small ﹪,
-# the ideographic space that indents paragraphs and the web's no-break space.
-_FULLWIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, ord("﹪"): ord("%"), 0x3000: ord(" "),
-              0xA0: ord(" ")}
-_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e﹪\u3000\xa0]")
+from kg.zh import fold_width
 
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 # An Arabic number (with an optional magnitude written after it) or a run of Chinese numerals.
@@ -50,15 +46,6 @@ def base_unit(unit: str | None) -> tuple[str | None, float]:
     """The unit a quantity is compared in and the factor to it: 名 → (人, 1), 小时 → (分钟, 60); a unit
     that converts to no other is its own base (所 → (所, 1)), and so is None."""
     return _BASE_UNITS.get(unit, (unit, 1)) if unit is not None else (None, 1)
-
-
-def fold_width(text: str) -> str:
-    """Full-width forms to ASCII, as NFKC folds them (８ → 8, ％ → %, ， → ,, （ → (, the ideographic and
-    no-break spaces → a space; NFKC's foldings that change a text's length, ① → 1, are left out); one
-    character for one, so offsets hold.  Documents come both ways (the gold's
-    texts were folded, most websites' are not): the rules and the taggers read the folded text, so
-    either way reads the same."""
-    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text  # most text has none
 
 
 def _plain(value: float) -> int | float:

@@ -7,7 +7,8 @@ from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY
 from kg.nlp.components.goal_rules import RULE_CONFIDENCE, find_goals, parse_span
-from kg.zh.numbers import find_quantities, fold_width, parse_number, parse_quantity
+from kg.zh import fold_width
+from kg.zh.numbers import find_quantities, parse_number, parse_quantity
 
 # --- numbers -----------------------------------------------------------------------------------
 

@@ -312,9 +312,9 @@ _OPEN_QUOTES, _CLOSE_QUOTES = "“‘", "”’"
 def fit_quotes(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int]:
     """SCHEMA's quote rule on a decoded span: “X”+kind keeps both quote marks, a wholly quoted name
     drops them (“青蓝工程” → 青蓝工程), and a quote mark left open by a boundary is taken in or dropped
-    (X”行动 after a “ → “X”行动; “X with no closing mark → X; a mark that opens or closes at the wrong
-    edge, X“ or ”X → X), unless the mark to take in lies before `floor` (the end of the name before). The tagger decides character by character, so nothing else
-    keeps its quote marks paired."""
+    (X”行动 after a “ → “X”行动; “X with no closing mark → X; a mark at the wrong edge, X“ or ”X → X),
+    unless the mark to take in lies before `floor` (the end of the name before).  The tagger decides
+    character by character, so nothing else keeps its quote marks paired."""
     span = text[start:end]
     if len(span) < 2:
         return start, end
@@ -325,7 +325,6 @@ def fit_quotes(text: str, start: int, end: int, floor: int = 0) -> tuple[int, in
         elif ch in _CLOSE_QUOTES:
             stray_close = stray_close or depth == 0
             depth = max(0, depth - 1)
-    inner_marks = any(ch in _OPEN_QUOTES + _CLOSE_QUOTES for ch in span[1:-1])
     if span[-1] in _OPEN_QUOTES:  # 甲乙“: the mark opens the next name
         return fit_quotes(text, start, end - 1, floor)
     if span[0] in _CLOSE_QUOTES:  # ”甲乙: the mark closes the name before
@@ -334,6 +333,7 @@ def fit_quotes(text: str, start: int, end: int, floor: int = 0) -> tuple[int, in
         return fit_quotes(text, start - 1, end, floor)
     if depth and span[0] in _OPEN_QUOTES and not any(ch in _CLOSE_QUOTES for ch in span):
         return start + 1, end
+    inner_marks = any(ch in _OPEN_QUOTES + _CLOSE_QUOTES for ch in span[1:-1])
     if len(span) > 2 and span[0] in _OPEN_QUOTES and span[-1] in _CLOSE_QUOTES and not inner_marks:
         return start + 1, end - 1
     if stray_close and span[-1] in _CLOSE_QUOTES and not any(ch in _OPEN_QUOTES for ch in span):

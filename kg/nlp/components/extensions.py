@@ -23,7 +23,7 @@ from functools import lru_cache
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
-from kg.zh.numbers import fold_width
+from kg.zh import fold_width
 
 GOALS_KEY = "goals"
 MENTIONS_KEY = "mentions"

@@ -23,7 +23,8 @@ from kg.schema import GoalStatus
 from kg.zh.dates import find_dates
 from kg.zh.markers import MARKER
 from kg.zh.metrics import metric_name
-from kg.zh.numbers import NUMBER, Quantity, find_quantities, fold_width, parse_number
+from kg.zh import fold_width
+from kg.zh.numbers import NUMBER, Quantity, find_quantities, parse_number
 
 # A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
 # precision the rule had before it was tuned on that gold (in brackets), as unseen text falls between.

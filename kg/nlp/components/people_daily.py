@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from kg.zh.numbers import fold_width
+from kg.zh import fold_width
 
 # POS tags (PKU tag set) of words that never begin or continue a name.
 BREAKING_TAGS = {"v", "vd", "d", "p", "c", "u", "r", "y", "e", "o", "f"}
