@@ -83,8 +83,27 @@ def test_the_tagger_round_trips_through_bytes_and_disk(nlp, trained, tmp_path):
     assert before == {("2031年", "DATE"), ("溪川县", "REGION"), ("学生阅读素养提升计划", "PROGRAM")}
     other = nlp.create_pipe("kg_entities")
     assert ents(other.from_bytes(tagger.to_bytes())(nlp.make_doc(text))) == before
+    assert other.vetting.to_dict() == tagger.vetting.to_dict() != {"bias": {}, "weights": {}}
     tagger.to_disk(tmp_path / "entities")
-    assert ents(nlp.create_pipe("kg_entities").from_disk(tmp_path / "entities")(nlp.make_doc(text))) == before
+    loaded = nlp.create_pipe("kg_entities").from_disk(tmp_path / "entities")
+    assert ents(loaded(nlp.make_doc(text))) == before
+    assert loaded.vetting.to_dict() == tagger.vetting.to_dict()
+
+
+def test_the_vetting_keeps_rule_candidates_apart_from_what_the_tagger_found(nlp, trained):
+    tagger, _ = trained
+    text = "推进北塘县劳动实践强校提质工程,劳动实践中学获评省文明校园。"
+    toks = Tokens.of(nlp.get_pipe("sentences")(nlp.make_doc(text)))
+    cands = find_candidates(toks, None, tagger.breakers)
+    kept = tagger.vetted(text, cands, [], None)
+    # “…中学” was a name each time the rules proposed it in training
+    assert ("劳动实践中学", "SCHOOL") in {(text[s:e], label) for s, e, label, _ in kept}
+    assert all(p >= tagger.rule_threshold for *_, p in kept)
+    cells = [i for s, e, *_ in kept for i in range(s, e)]
+    assert len(cells) == len(set(cells))  # apart
+    school = text.index("劳动实践中学")
+    found = [(school, school + 6, "SCHOOL", 0.9)]
+    assert all(e <= school or s >= school + 6 for s, e, *_ in tagger.vetted(text, cands, found, None))
 
 
 def test_a_boundary_inside_a_token_splits_the_token(nlp):

@@ -6,11 +6,15 @@ of thing it is (…中学, …科, …工程, …行动, 《…》, “…”行
 at a verb, a function word or punctuation.  The rules here find heads and propose spans (for
 a head, every plausible left boundary); the trained tagger reads those proposals, the pkuseg
 words with their People's Daily tags, the region gazetteer and the characters themselves,
-and decides.  Untrained (the rules alone), the most precise rule and the longest span win.
+and decides.  A rule candidate the tagger left alone is vetted: a classifier over the rule, the
+span's ends and what surrounds it keeps it when it gives `rule_threshold` (the tagger misses
+names it saw few of, above all quoted programme names and list items).  Untrained (the rules
+alone), the most precise rule and the longest span win.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +29,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from kg.nlp.components.char_features import add_brackets, add_spans, add_words, char_window, longest_matches
+from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import model_text, split_tokens_at
 from kg.nlp.components.people_daily import breaking_words, tag_counts, word_tags
 from kg.nlp.components.sequence import SequenceModel, bioes
@@ -58,6 +63,7 @@ LONE_QUOTE_CUE = re.compile(r"(推进|开展|实施|深化|打造|推动|启动|
 REGION_TOKEN = re.compile(rf"^[{CJK}]{{2,5}}[{REGION_LEVELS}]$")
 MAX_VARIANTS = 4  # left boundaries proposed per head
 MAX_NAME_TOKENS, MAX_NAME_LEN = 8, 30  # how far left a programme name may reach
+ENTITY, NOT_ENTITY = "entity", "not an entity"  # the classes of the vetting of the rules' candidates
 
 
 @dataclass
@@ -395,19 +401,44 @@ def rules_only(cands: list[Candidate]) -> list[Candidate]:
     return resolve_overlaps([c for c in cands if c.priority < 9], lambda c: (c.priority, -(c.end - c.start), c.start))
 
 
+def rival_counts(cands: list[Candidate]) -> list[int]:
+    """For each candidate, how many others overlap it: those starting before its end less those
+    ending by its start (a sort and two bisections, not a pass over every pair)."""
+    starts, ends = sorted(c.start for c in cands), sorted(c.end for c in cands)
+    return [bisect_left(starts, c.end) - bisect_right(ends, c.start) - 1 for c in cands]
+
+
+def candidate_features(text: str, cand: Candidate, rivals: int, kind: str | None) -> list[str]:
+    """What says whether a rule's candidate is a name: the rule and its label, the span's length,
+    ends and character pairs, the characters on either side, how many candidates compete for it
+    (`rivals`) and the document's kind."""
+    name, label, rule = text[cand.start:cand.end], cand.label, cand.rule
+    before, after = text[max(0, cand.start - 2):cand.start], text[cand.end:cand.end + 2]
+    return ["bias", f"rule={rule}", f"label={label}", f"rule={rule}|{label}", f"priority={cand.priority}",
+            f"trim={cand.trim}", f"rivals={min(rivals, 3)}", f"kind={kind}", f"length={label}|{min(len(name), 12)}",
+            f"head={label}|{name[-1:]}", f"head={label}|{name[-2:]}", f"first={label}|{name[:1]}",
+            f"first={label}|{name[:2]}", f"before={before[-1:]}", f"before={before}", f"after={after[:1]}",
+            f"after={after}", f"before={rule}|{before[-1:]}", f"after={rule}|{after[:1]}",
+            *(f"pair={label}|{name[i:i + 2]}" for i in range(len(name) - 1))]
+
+
 class EntityTagger(Pipe):
     """The rules and the lexicons as features of a character CRF that decides (see module doc)."""
 
     WORDS_FILE = "breaking_words.txt"
     TAGS_FILE = "word_tags.tsv"
     MODEL_FILE = "entities.crfsuite"
+    VETTING_FILE = "rule_entities.json"
 
-    def __init__(self, nlp: Language, name: str, *, c1: float, c2: float, max_iterations: int):
+    def __init__(self, nlp: Language, name: str, *, c1: float, c2: float, max_iterations: int,
+                 rule_threshold: float):
         self.name = name
         self.breaking: frozenset[str] = frozenset()
         self.breakers = NameBreakers.of(STOP_WORDS)
         self.word_tags: dict[str, str] = {}
         self.model = SequenceModel(c1, c2, max_iterations)
+        self.rule_threshold = rule_threshold
+        self.vetting = FeatureClassifier()  # is a candidate the tagger left alone a name?
 
     def __call__(self, doc: Doc) -> Doc:
         toks = Tokens.of(doc)
@@ -417,6 +448,7 @@ class EntityTagger(Pipe):
             for s in self.model.tag(self.features(toks, cands)):  # in order, apart
                 start, end = fit_quotes(toks.text, s.start, s.end, floor=found[-1][1] if found else 0)
                 found.append((start, end, s.label, s.confidence))
+            found = sorted(found + self.vetted(toks.text, cands, found, (doc._.context or {}).get("kind")))
         else:
             found = [(c.start, c.end, c.label, c.confidence) for c in rules_only(cands)]
         split_tokens_at(doc, (x for s, e, _, _ in found for x in (s, e)))
@@ -428,6 +460,21 @@ class EntityTagger(Pipe):
                 spans.append(span)
         doc.ents = spans
         return doc
+
+    def vetted(self, text: str, cands: list[Candidate], found: list[tuple[int, int, str, float]],
+               kind: str | None) -> list[tuple[int, int, str, float]]:
+        """The candidates overlapping nothing found that the vetting keeps, the likeliest first, apart."""
+        if not self.vetting.trained:
+            return []
+        taken = {i for start, end, _, _ in found for i in range(start, end)}
+        scored = [(self.vetting.probability(candidate_features(text, c, rivals, kind), ENTITY), c)
+                  for c, rivals in zip(cands, rival_counts(cands)) if taken.isdisjoint(range(c.start, c.end))]
+        kept = []
+        for p, c in sorted(scored, key=lambda x: (-x[0], x[1].start)):
+            if p >= self.rule_threshold and taken.isdisjoint(range(c.start, c.end)):
+                taken.update(range(c.start, c.end))
+                kept.append((c.start, c.end, c.label, round(p, 3)))
+        return kept
 
     def features(self, toks: Tokens, cands: list[Candidate]) -> list[list[str]]:
         feats = char_window(toks.text)
@@ -446,12 +493,22 @@ class EntityTagger(Pipe):
         counts = tag_counts(Path(corpus) if corpus else None)
         self._set_words(breaking_words(counts), word_tags(counts))
         self.model.from_bytes(b"")
+        self.vetting = FeatureClassifier()
         examples = list(get_examples()) if get_examples else []
         if not any(eg.reference.ents for eg in examples):
             return
-        self.model.fit((self.features(toks, find_candidates(toks, eg.predicted._.context, self.breakers)),
-                        bioes(len(toks.text), [(e.start_char, e.end_char, e.label_) for e in eg.reference.ents]))
-                       for eg in examples for toks in [Tokens.of(eg.predicted)])
+        paragraphs = []  # (tokens, candidates, gold spans, document kind)
+        for eg in examples:
+            toks, context = Tokens.of(eg.predicted), eg.predicted._.context or {}
+            paragraphs.append((toks, find_candidates(toks, context, self.breakers),
+                               sorted((e.start_char, e.end_char, e.label_) for e in eg.reference.ents),
+                               context.get("kind")))
+        self.model.fit((self.features(toks, cands), bioes(len(toks.text), gold))
+                       for toks, cands, gold, _ in paragraphs)
+        rows = [(candidate_features(toks.text, c, rivals, kind), (c.start, c.end, c.label) in gold)
+                for toks, cands, gold, kind in paragraphs for c, rivals in zip(cands, rival_counts(cands))]
+        self.vetting = FeatureClassifier().fit([row for row, _ in rows],
+                                               [ENTITY if named else NOT_ENTITY for _, named in rows])
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict:
         return Scorer.score_spans(examples, "ents", **kwargs)
@@ -463,12 +520,13 @@ class EntityTagger(Pipe):
 
     def to_bytes(self, *, exclude=()) -> bytes:
         return srsly.msgpack_dumps({"breaking": sorted(self.breaking), "tags": self.word_tags,
-                                    "model": self.model.to_bytes()})
+                                    "model": self.model.to_bytes(), "vetting": self.vetting.to_dict()})
 
     def from_bytes(self, data: bytes, *, exclude=()) -> "EntityTagger":
         msg = srsly.msgpack_loads(data)
         self._set_words(set(msg["breaking"]), msg["tags"])
         self.model.from_bytes(msg["model"])
+        self.vetting = FeatureClassifier.from_dict(msg["vetting"])
         return self
 
     def to_disk(self, path, *, exclude=()) -> None:
@@ -479,6 +537,8 @@ class EntityTagger(Pipe):
                                            encoding="utf-8")
         if self.model.trained:
             (path / self.MODEL_FILE).write_bytes(self.model.to_bytes())
+        if self.vetting.trained:
+            self.vetting.to_disk(path / self.VETTING_FILE)
 
     def from_disk(self, path, *, exclude=()) -> "EntityTagger":
         path = Path(path)
@@ -486,11 +546,13 @@ class EntityTagger(Pipe):
         self._set_words(set((path / self.WORDS_FILE).read_text(encoding="utf-8").split()), tags)
         model = path / self.MODEL_FILE
         self.model.from_bytes(model.read_bytes() if model.is_file() else b"")
+        self.vetting = FeatureClassifier.from_disk(path / self.VETTING_FILE)
         return self
 
 
 @Language.factory("kg_entities", assigns=["doc.ents", "span._.confidence"],
-                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150},
+                  default_config={"c1": 0.05, "c2": 0.05, "max_iterations": 150, "rule_threshold": 0.5},
                   default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None})
-def make_entities(nlp: Language, name: str, c1: float, c2: float, max_iterations: int) -> EntityTagger:
-    return EntityTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations)
+def make_entities(nlp: Language, name: str, c1: float, c2: float, max_iterations: int,
+                  rule_threshold: float) -> EntityTagger:
+    return EntityTagger(nlp, name, c1=c1, c2=c2, max_iterations=max_iterations, rule_threshold=rule_threshold)
