@@ -467,14 +467,14 @@ class EntityTagger(Pipe):
         if not self.vetting.trained:
             return []
         taken = {i for start, end, _, _ in found for i in range(start, end)}
-        scored = [(self.vetting.probability(candidate_features(text, c, rivals, kind), ENTITY), c)
-                  for c, rivals in zip(cands, rival_counts(cands)) if taken.isdisjoint(range(c.start, c.end))]
-        kept = []
-        for p, c in sorted(scored, key=lambda x: (-x[0], x[1].start)):
-            if p >= self.rule_threshold and taken.isdisjoint(range(c.start, c.end)):
-                taken.update(range(c.start, c.end))
-                kept.append((c.start, c.end, c.label, round(p, 3)))
-        return kept
+        passing = {}  # id(candidate) -> its probability
+        for c, rivals in zip(cands, rival_counts(cands)):
+            if taken.isdisjoint(range(c.start, c.end)):
+                p = self.vetting.probability(candidate_features(text, c, rivals, kind), ENTITY)
+                if p >= self.rule_threshold:
+                    passing[id(c)] = p
+        kept = resolve_overlaps([c for c in cands if id(c) in passing], lambda c: (-passing[id(c)], c.start))
+        return [(c.start, c.end, c.label, round(passing[id(c)], 3)) for c in kept]
 
     def features(self, toks: Tokens, cands: list[Candidate]) -> list[list[str]]:
         feats = char_window(toks.text)
