@@ -22,8 +22,8 @@ from spacy.scorer import PRFScore
 
 from kg.records import Goal, Unit
 from kg.schema import MENTION_LABELS, RELATION_LABELS
-from kg.zh.metrics import overlap_f
 from kg.zh import fold_width
+from kg.zh.metrics import overlap_f
 
 GOAL_IOU = 0.5
 GOAL_FIELDS = ("metric", "comparator", "value", "unit", "year", "status")

@@ -20,9 +20,9 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from kg.zh import fold_width
 from kg.zh.dates import PLAN, find_dates
 from kg.zh.lexicon import SCHOOL_HEADS, STAGE_HEADS, UNIQUE_SCHOOLS, WORDS_AFTER_XUE
-from kg.zh import fold_width
 from kg.zh.numbers import Quantity, find_quantities
 
 _CLAUSE_END = "，,；;：:。！？!?"

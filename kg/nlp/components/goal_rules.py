@@ -20,10 +20,10 @@ from functools import lru_cache
 from kg.ingest.structure import sentence_at, split_sentences
 from kg.records import Goal
 from kg.schema import GoalStatus
+from kg.zh import fold_width
 from kg.zh.dates import find_dates
 from kg.zh.markers import MARKER
 from kg.zh.metrics import metric_name
-from kg.zh import fold_width
 from kg.zh.numbers import NUMBER, Quantity, find_quantities, parse_number
 
 # A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
