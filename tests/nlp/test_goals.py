@@ -6,7 +6,7 @@ import pytest
 from spacy.tokens import Doc
 
 from kg.nlp.components.extensions import GOALS_KEY
-from kg.nlp.components.goal_rules import RULE_CONFIDENCE, find_goals, parse_span
+from kg.nlp.components.goal_rules import RULE_CONFIDENCE, find_goals, parse_span, split_targets
 from kg.zh import fold_width
 from kg.zh.numbers import find_quantities, parse_number, parse_quantity
 
@@ -221,6 +221,19 @@ def test_a_span_the_tagger_found_gets_its_fields_from_the_rules():
         ">=", 95, "%", 2026, "planned", 0.7)
     assert parse_span("实现零辍学", 2, 5, REPORT_2023).value == 0
     assert parse_span("办学条件全面改善", 0, 8, REPORT_2023).comparator == "none"
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("全镇建成4个教研责任区和12个学前教育集团", ["全镇建成4个教研责任区", "12个学前教育集团"]),
+    ("小学巩固率为100%、初中巩固率达到99.5%；高中毛入学率98%",
+     ["小学巩固率为100%", "初中巩固率达到99.5%", "高中毛入学率98%"]),
+    ("新建6所学校并新增学位3000个", ["新建6所学校", "新增学位3000个"]),
+    ("和平路小学新增学位120个", ["和平路小学新增学位120个"]),  # 和 of a name: no target before it
+    ("比2019年的8.5亿元增长了40%", ["比2019年的8.5亿元增长了40%"]),  # no separator between the two
+    ("建成“3个中心和5个基地”", ["建成“3个中心和5个基地”"]),  # inside quotes: one name
+])
+def test_a_tagged_span_of_coordinated_targets_is_one_goal_per_target(text, pieces):
+    assert [text[s:e] for s, e in split_targets(text, 0, len(text))] == pieces
 
 
 def test_the_years_a_goal_may_be_due_in_are_the_years_the_text_offers():

@@ -41,6 +41,7 @@ RULE_CONFIDENCE = {
 
 _OPEN, _CLOSE = "（(“‘《「[【", "）)”’》」]】"
 _CLAUSE_END = set("，,；;：:。！？!?")
+_COORDINATORS = "、;和及与并"  # between two targets of one clause (in the folded text: ； is ;)
 _SECTION_MARK = re.compile(rf"^\s*(?:{MARKER}|[.．])\s*")
 # Left out of a span where they lead it: commitment cues, adverbs and framing verbs.
 _LEAD = re.compile(
@@ -160,11 +161,12 @@ def _has_signal(text: str) -> bool:
     return any(p.search(text) for rule, p in _NON_NUMERIC if rule != "award")
 
 
-def _split_list(text: str, start: int, end: int, inside: Sequence[str]) -> list[tuple[int, int]]:
-    """Split a clause at 、 where both sides state a target (先进单位41所、先进个人47人)."""
+def _split_list(text: str, start: int, end: int, inside: Sequence[str], separators: str = "、"
+                ) -> list[tuple[int, int]]:
+    """Split a clause at a separator where both sides state a target (先进单位41所、先进个人47人)."""
     out, s = [], start
     for i in range(start, end):
-        if text[i] == "、" and not inside[i] and _has_signal(text[s:i]) and _has_signal(text[i + 1:end]):
+        if text[i] in separators and not inside[i] and _has_signal(text[s:i]) and _has_signal(text[i + 1:end]):
             out.append((s, i))
             s = i + 1
     out.append((s, end))
@@ -296,6 +298,14 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     inside = _inside_brackets(norm)
     return [piece for ss, se in split_sentences(norm) for cs, ce in _clauses(norm, ss, se, inside)
             for piece in _split_list(norm, cs, ce, inside)]
+
+
+def split_targets(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span the tagger found that coordinates targets (建成6个责任区和40个学前教育集团) as one goal per
+    target, the minimal clause SCHEMA asks for: split where a list mark or a conjunction outside brackets
+    has a target on both sides."""
+    norm = fold_width(text)
+    return _split_list(norm, start, end, _inside_brackets(norm), _COORDINATORS)
 
 
 def _sentence(norm: str, inside: Sequence[str], ss: int, se: int, context: dict) -> _Sentence:

@@ -2,7 +2,8 @@
 
 Four learned parts, each fed by what the rules know (kg.nlp.components.goal_rules):
 - where a goal is: a character CRF over the paragraph, with the rules' goal spans, the
-  quantities, dates and clause cues as features;
+  quantities, dates and clause cues as features (a span it finds that coordinates several
+  targets is one goal per target: `split_targets`);
 - a vetting of the rules' goals where the tagger found none: kept when a classifier over the
   rule, what it read and the cue words says so (it learns on every rule goal of the training
   text, so it is applied with a threshold above the middle, `rule_threshold`);
@@ -35,6 +36,7 @@ from kg.nlp.components.goal_rules import (
     find_goals,
     find_goals_by_rule,
     parse_span,
+    split_targets,
 )
 from kg.nlp.components.sequence import SequenceModel, bioes
 from kg.nlp.evaluate import GOAL_IOU, overlap
@@ -93,8 +95,9 @@ class GoalTagger(Pipe):
     def predict(self, doc: Doc, text: str, context: dict) -> list[Goal]:
         sentences = split_sentences(text)
         by_rule = find_goals_by_rule(text, context)
-        found = [parse_span(text, t.start, t.end, context, t.confidence)
-                 for t in self.model.tag(self.features(text, context, by_rule))]
+        found = [parse_span(text, start, end, context, t.confidence)
+                 for t in self.model.tag(self.features(text, context, by_rule))
+                 for start, end in split_targets(text, t.start, t.end)]
         taken = {i for g in found for i in range(g.start, g.end)}
         for rule, goal in by_rule:  # a goal the rules found where the tagger found none, if it passes
             if taken.isdisjoint(range(goal.start, goal.end)) and self.vetting.trained:
