@@ -161,3 +161,16 @@ def test_the_rules_decide_sentence_by_sentence(nlp):
                    [("区教育局", "OFFICE"), ("阅读行动", "PROGRAM"), ("2025年", "DATE"), ("第三届校园读书节", "PROGRAM")])
     decided = {(h[2], t[2], label) for (h, t), (label, _) in rule_decisions(doc, mentions_of(doc)).items()}
     assert decided == {("OFFICE", "PROGRAM", "RESPONSIBLE_FOR"), ("PROGRAM", "DATE", "DUE")}
+
+
+def test_a_goal_sees_whether_a_date_is_its_deadline_or_its_baseline(nlp):
+    from kg.nlp.components.relations import ParagraphView
+
+    doc = annotate(nlp, "入园率比2020年提高5个百分点,到2025年达到95%。",
+                   [("2020年", "DATE"), ("2025年", "DATE")], ["入园率比2020年提高5个百分点", "达到95%"])
+    baseline, deadline = doc.ents
+    first, second = doc.spans[GOALS_KEY]
+    first._.goal, second._.goal = {"year": 2025}, {"year": 2025}
+    view = ParagraphView(doc, mentions_of(doc))
+    assert {"date_before=比", "goal_year=False"} <= set(pair_features(view, first, baseline))
+    assert {"date_before=到", "goal_year=True"} <= set(pair_features(view, second, deadline))

@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import GOALS_KEY, MENTIONS_KEY, RelationRecord, model_text, relations, span_key
 from kg.schema import GOAL, RELATION_TYPES
+from kg.zh.dates import date_year
 from kg.zh.markers import MARKER
 
 # The kinds of rule, weakest first: where two rules label one pair, the stronger one's label
@@ -389,6 +390,7 @@ class ParagraphView:
 
     def __init__(self, doc: Doc, mentions: list[Span]):
         self.text = model_text(doc)
+        self.year = (doc._.context or {}).get("year")  # the paragraph's frame: 今年 is this year
         self.mentions = mentions
         self.sentences = [(s.start_char, s.end_char) for s in _sentences(doc)]
         self.starts = [a for a, _ in self.sentences]
@@ -460,6 +462,12 @@ def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
     ]
     if len(between) <= 4:
         f.append(f"between={between}")
+    if tail.label_ == "DATE":  # 到2025年 is a deadline, 比2015年 a baseline, 2021年以来 a period
+        f += [f"date_before={view.text[max(0, tail.start_char - 1):tail.start_char]}",
+              f"date_after={view.text[tail.end_char:tail.end_char + 2]}"]
+        if head.label_ == GOAL:  # the year the goal is due in, as the goal tagger read it
+            due = (head._.goal or {}).get("year")
+            f.append(f"goal_year={'none' if due is None else due == date_year(tail.text, view.year)}")
     prefix = view.clause_prefix(first.start_char)
     f += ["between:" + name for name in _cues_in(between)]
     f += ["before:" + name for name in _cues_in(prefix)]
