@@ -49,7 +49,8 @@ STAGE_HEADS: tuple[str, ...] = ("高中", "初中")
 SHORT_SCHOOL_HEADS: tuple[str, ...] = (*STAGE_HEADS, *(n + kind for n in "一二三四五六七八九十" for kind in "小中幼高"))
 SCHOOL_HEADS: tuple[str, ...] = (
     "小学", "中学", "幼儿园", "学校", "学院", "大学", "附小", "附中", "分校", "校区", "高中部", "初中部", "小学部",
-    "职教中心", "开放大学", "老年大学", "实验学校", "实验幼儿园", *SHORT_SCHOOL_HEADS,
+    "职教中心", "开放大学", "老年大学", "实验学校", "实验幼儿园", "中心校", "完小", "附校", "职专", "保育院", "分园",
+    *SHORT_SCHOOL_HEADS,
 )
 
 # Kinds of school a county or district has one of: written alone they name it (SCHEMA: 实验 for 实验学校).
@@ -79,6 +80,12 @@ KNOWN_OFFICES: tuple[str, ...] = (
     "区委区政府", "市委市政府", "县委县政府", "省委省政府", "区人大", "区政协", "市人大", "市政协", "县人大",
     "县政协", "教育工会", "工委", "编办", "人社", "住建", "发改", "民政", "公安", "消防", "市监", "卫健", "残联",
     "财政", "统战", "文广旅体", "团委", "妇联", "关工委", "科协",
+)
+
+# Departments whose field joins two with 和 (发展和改革委员会): 和 ends a name anywhere else.
+JOINED_OFFICE_FIELDS: tuple[str, ...] = (
+    "发展和改革", "住房和城乡建设", "人力资源和社会保障", "自然资源和规划", "教育和体育", "文化和旅游", "文化广电和旅游",
+    "工业和信息化", "卫生和计划生育", "教育和科学技术", "教育和文化体育",
 )
 
 # A designation awarded to a school, not a school (SCHEMA: PROGRAM).

@@ -143,6 +143,17 @@ def test_numbered_short_school_names_are_candidates_without_splitting_ordinary_w
     assert "提高" in [t.text for t in doc]  # 高中 is a head for the rules, not a word forced on the segmenter
 
 
+def test_a_department_joining_two_fields_with_he_is_one_office_and_village_schools_are_schools(nlp):
+    text = "由海门区发展和改革委员会、市住房和城乡建设局牵头,改扩建石桥完小和河口中心校。"
+    doc = nlp.get_pipe("sentences")(nlp.make_doc(text))
+    cands = find_candidates(Tokens.of(doc), None, nlp.get_pipe("entities").breakers)
+    offices = {text[c.start:c.end] for c in cands if c.label == "OFFICE"}
+    assert {"海门区发展和改革委员会", "发展和改革委员会", "市住房和城乡建设局"} <= offices
+    assert {"石桥完小", "河口中心校"} <= {text[c.start:c.end] for c in cands if c.label == "SCHOOL"}
+    # the rules alone keep the whole department, 和 and all
+    assert {("海门区发展和改革委员会", "OFFICE"), ("市住房和城乡建设局", "OFFICE")} <= ents(nlp(text))
+
+
 def test_an_open_quote_that_ends_the_name_before_is_not_taken_in():
     text = "推进甲乙“丙丁”行动"  # decoded as 甲乙“ and 丙丁”行动: the first gives the mark up, the second takes it
     assert fit_quotes(text, 2, 5) == (2, 4)

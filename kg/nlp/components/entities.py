@@ -37,6 +37,7 @@ from kg.zh import CJK, dates
 from kg.zh.lexicon import (
     DESIGNATION_WORDS,
     GENERIC_MODIFIERS,
+    JOINED_OFFICE_FIELDS,
     KNOWN_OFFICES,
     KNOWN_POLICIES,
     KNOWN_PROGRAMS,
@@ -248,9 +249,27 @@ def _office_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
            for start, end, trim in _head_spans(toks, OFFICE_HEADS, breakers, min_len=2, max_len=18,
                                                exclude=NOT_OFFICES, level_prefix=True)]
     out += _known(text, KNOWN_OFFICES, "OFFICE", 0.85, 2, "office-known")
+    out += _joined_offices(text)
     # 人社部门, 教育部门: a department named by its field is that field's office
     out += [Candidate(m.start(), m.end(), "OFFICE", 0.7, 2, "office-field")
             for m in re.finditer(rf"(?:{'|'.join(map(re.escape, KNOWN_OFFICES + ('教育',)))})部门", text)]
+    return out
+
+
+JOINED_OFFICE = re.compile(f"(?:{'|'.join(JOINED_OFFICE_FIELDS)})(?:委员会|局|厅|委)")
+
+
+def _joined_offices(text: str) -> list[Candidate]:
+    """发展和改革委员会, 市发展和改革委员会, 长沙市发展和改革委员会: the department alone, after its level and
+    after the region written before it, if any (the tagger learns which the gold keeps)."""
+    out = []
+    names = region_names()
+    for m in JOINED_OFFICE.finditer(text):
+        starts = {m.start()}
+        if m.start() and text[m.start() - 1] in REGION_LEVELS:
+            starts.add(m.start() - 1)  # 市发展和改革委员会; 海门 + 区 when the gazetteer has 海门
+        starts |= {end - n for end in set(starts) for n in range(2, min(end, 8) + 1) if text[end - n:end] in names}
+        out += [Candidate(s, m.end(), "OFFICE", 0.85, 2, "office-joined") for s in sorted(starts)]
     return out
 
 
