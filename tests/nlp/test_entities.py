@@ -143,7 +143,7 @@ def test_numbered_short_school_names_are_candidates_without_splitting_ordinary_w
     assert "提高" in [t.text for t in doc]  # 高中 is a head for the rules, not a word forced on the segmenter
 
 
-def test_a_department_joining_two_fields_with_he_is_one_office_and_village_schools_are_schools(nlp):
+def test_a_department_joining_two_fields_with_and_is_one_office_and_village_schools_are_schools(nlp):
     text = "由海门区发展和改革委员会、市住房和城乡建设局牵头,改扩建石桥完小和河口中心校。"
     doc = nlp.get_pipe("sentences")(nlp.make_doc(text))
     cands = find_candidates(Tokens.of(doc), None, nlp.get_pipe("entities").breakers)
