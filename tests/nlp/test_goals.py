@@ -248,6 +248,16 @@ def test_the_years_a_goal_may_be_due_in_are_the_years_the_text_offers():
     assert {"sentence:before", "to"} <= set(second[2025])
 
 
+def test_a_goal_reads_its_status_with_the_other_goals_of_its_paragraph():
+    from kg.nlp.components.goals import paragraph_status
+
+    # one goal leaning weakly to "achieved" among two that are surely planned follows them ...
+    assert paragraph_status([0.6, 0.1, 0.05]) == ["planned"] * 3
+    # ... but a goal the classifier is sure of keeps its own status, and a lone goal decides alone
+    assert paragraph_status([0.99, 0.1, 0.1]) == ["achieved", "planned", "planned"]
+    assert paragraph_status([0.6]) == ["achieved"] and paragraph_status([]) == []
+
+
 GOAL_TRAINING = [  # (text, [(goal, status, year)]) written for these tests; the context says a summary or plan
     ("{y}年,全县新建幼儿园{n}所,新增学位{m}个。", [("新建幼儿园{n}所", "achieved", "{y}"), ("新增学位{m}个", "achieved", "{y}")]),
     ("到{z}年,学前三年毛入园率达到9{n}%以上。", [("学前三年毛入园率达到9{n}%以上", "planned", "{z}")]),
