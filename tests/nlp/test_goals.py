@@ -258,6 +258,24 @@ def test_a_goal_reads_its_status_with_the_other_goals_of_its_paragraph():
     assert paragraph_status([0.6]) == ["achieved"] and paragraph_status([]) == []
 
 
+def test_the_vetting_of_a_rule_goal_sees_a_goal_beside_it_in_a_list():
+    from kg.nlp.components.goals import rule_goal_features
+
+    text = "全区现有幼儿园12所，小学8所，另有教学点3个。"
+    kindergartens = (text.index("幼儿园"), text.index("，小学"))
+    primary = parse_span(text, text.index("小学"), text.index("，另有"), REPORT_2023)
+    points = (text.index("另有"), len(text) - 1)
+
+    def features(goal, others):
+        return {f for f in rule_goal_features(text, [(0, len(text))], "count", goal, REPORT_2023, others)
+                if f.startswith("beside")}
+
+    assert primary.unit == "所"
+    assert features(primary, [(*kindergartens, "所")]) == {"beside_goal=True", "beside_goal_same_unit=True"}
+    assert features(primary, [(*points, "个")]) == {"beside_goal=True", "beside_goal_same_unit=False"}
+    assert features(primary, [(0, 2, None)]) == {"beside_goal=False", "beside_goal_same_unit=False"}
+
+
 GOAL_TRAINING = [  # (text, [(goal, status, year)]) written for these tests; the context says a summary or plan
     ("{y}年,全县新建幼儿园{n}所,新增学位{m}个。", [("新建幼儿园{n}所", "achieved", "{y}"), ("新增学位{m}个", "achieved", "{y}")]),
     ("到{z}年,学前三年毛入园率达到9{n}%以上。", [("学前三年毛入园率达到9{n}%以上", "planned", "{z}")]),

@@ -16,6 +16,7 @@ alone find the goals and give every field.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -102,7 +103,8 @@ class GoalTagger(Pipe):
         taken = {i for g in found for i in range(g.start, g.end)}
         for rule, goal in by_rule:  # a goal the rules found where the tagger found none, if it passes
             if taken.isdisjoint(range(goal.start, goal.end)) and self.vetting.trained:
-                p = self.vetting.probability(rule_goal_features(text, sentences, rule, goal, context), GOAL)
+                row = rule_goal_features(text, sentences, rule, goal, context, [(g.start, g.end, g.unit) for g in found])
+                p = self.vetting.probability(row, GOAL)
                 if p >= self.rule_threshold:
                     found.append(replace(goal, confidence=round(p, 3)))
         found.sort(key=lambda g: g.start)
@@ -161,7 +163,8 @@ class GoalTagger(Pipe):
                               _tags(len(text), [(g.start_char, g.end_char) for g in gold])))
             sentences = split_sentences(text)
             for rule, goal in by_rule:
-                rule_rows.append(rule_goal_features(text, sentences, rule, goal, context))
+                rule_rows.append(rule_goal_features(text, sentences, rule, goal, context, [
+                    (g.start_char, g.end_char, (g._.goal or {}).get("unit")) for g in gold]))
                 rule_labels.append(GOAL if any(overlap(goal.start, goal.end, g.start_char, g.end_char) >= GOAL_IOU
                                                for g in gold) else NOT_GOAL)
             for span in gold:
@@ -227,13 +230,18 @@ class GoalTagger(Pipe):
         return self
 
 
-def rule_goal_features(text: str, sentences: list[tuple[int, int]], rule: str, goal: Goal, context: dict
-                       ) -> list[str]:
+def rule_goal_features(text: str, sentences: list[tuple[int, int]], rule: str, goal: Goal, context: dict,
+                       goals: list[tuple[int, int, str | None]]) -> list[str]:
     """What says whether a goal the rules found is one: the rule, what it read (comparator, unit),
-    the cue words in and before it, and the paragraph's frame."""
+    the cue words in and before it, the paragraph's frame, and whether it is an item of a list whose
+    next item is a goal (`goals`: start, end and unit of the paragraph's goals, the tagger's when
+    predicting and the gold's when training) and counts in the same unit (幼儿园49所，小学27所)."""
     span = text[goal.start:goal.end]
     lead = text[sentence_at(sentences, goal.start, len(text))[0]:goal.start]
+    beside = [unit for start, end, unit in goals
+              if _LIST_GAP.fullmatch(text[end:goal.start] if end <= goal.start else text[goal.end:start])]
     return ["bias", f"rule={rule}", f"comparator={goal.comparator}", f"unit={goal.unit}",
+            f"beside_goal={bool(beside)}", f"beside_goal_same_unit={goal.unit in beside}",
             f"status={context.get('status')}", f"kind={context.get('kind')}", f"length={min(len(span) // 4, 6)}",
             *("clause=" + cue for cue in CLAUSE_CUES if cue in span),
             *("lead=" + cue for cue in LEAD_CUES if cue in lead),
@@ -249,6 +257,9 @@ def paragraph_status(achieved: list[float]) -> list[GoalStatus]:
     total = sum(odds)
     return [GoalStatus.ACHIEVED if z + ((total - z) / (len(odds) - 1) if len(odds) > 1 else 0) >= 0
             else GoalStatus.PLANNED for z in odds]
+
+
+_LIST_GAP = re.compile(r"\s*[，,、；;]\s*")  # what stands between two items of a list
 
 
 def _tags(length: int, spans: list[tuple[int, int]]) -> list[str]:
