@@ -233,8 +233,8 @@ class GoalTagger(Pipe):
 def rule_goal_features(text: str, sentences: list[tuple[int, int]], rule: str, goal: Goal, context: dict,
                        goals: list[tuple[int, int, str | None]]) -> list[str]:
     """What says whether a goal the rules found is one: the rule, what it read (comparator, unit),
-    the cue words in and before it, the paragraph's frame, and whether it is an item of a list whose
-    next item is a goal (`goals`: start, end and unit of the paragraph's goals, the tagger's when
+    the cue words in and before it, the paragraph's frame, and whether the item before or after it in
+    a list is a goal (`goals`: start, end and unit of the paragraph's goals, the tagger's when
     predicting and the gold's when training) and counts in the same unit (幼儿园49所，小学27所)."""
     span = text[goal.start:goal.end]
     lead = text[sentence_at(sentences, goal.start, len(text))[0]:goal.start]
