@@ -103,8 +103,8 @@ class GoalTagger(Pipe):
         taken = {i for g in found for i in range(g.start, g.end)}
         for rule, goal in by_rule:  # a goal the rules found where the tagger found none, if it passes
             if taken.isdisjoint(range(goal.start, goal.end)) and self.vetting.trained:
-                row = rule_goal_features(text, sentences, rule, goal, context, [(g.start, g.end, g.unit) for g in found])
-                p = self.vetting.probability(row, GOAL)
+                neighbours = [(g.start, g.end, g.unit) for g in found]
+                p = self.vetting.probability(rule_goal_features(text, sentences, rule, goal, context, neighbours), GOAL)
                 if p >= self.rule_threshold:
                     found.append(replace(goal, confidence=round(p, 3)))
         found.sort(key=lambda g: g.start)
