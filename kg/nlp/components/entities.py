@@ -21,7 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import srsly
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -30,7 +29,7 @@ from spacy.training import Example
 
 from kg.nlp.components.char_features import add_brackets, add_spans, add_words, char_window, longest_matches
 from kg.nlp.components.classifier import FeatureClassifier
-from kg.nlp.components.extensions import model_text, split_tokens_at
+from kg.nlp.components.extensions import model_text, split_tokens_at, token_offsets
 from kg.nlp.components.people_daily import breaking_words, tag_counts, word_tags
 from kg.nlp.components.sequence import SequenceModel, bioes
 from kg.zh import CJK, dates
@@ -80,8 +79,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Tokens:
-    """The paragraph's text and its pkuseg tokens as plain strings and offsets, read from the
-    Doc's token arrays (iterating a Doc's Token objects costs more than all the rules)."""
+    """The paragraph's text and its pkuseg tokens as plain strings and offsets."""
 
     text: str
     words: list[str]
@@ -90,7 +88,7 @@ class Tokens:
     @classmethod
     def of(cls, doc: Doc) -> "Tokens":
         text = model_text(doc)
-        spans = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        spans = token_offsets(doc)
         return cls(text, [text[s:s + n] for s, n in spans], [s for s, _ in spans])
 
     def end(self, i: int) -> int:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from functools import lru_cache
 
-from spacy.attrs import IDX
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
 from kg.zh import fold_width
@@ -89,6 +89,12 @@ def _folded(text: str) -> str:
     if len(parts) % 2 == 0:
         return text  # an odd number of quote marks: no telling which opens
     return "".join(part + ("“" if k % 2 == 0 else "”") for k, part in enumerate(parts[:-1])) + parts[-1]
+
+
+def token_offsets(doc: Doc) -> list[list[int]]:
+    """Each token's [start, length] in characters, read from the Doc's arrays (iterating a Doc's
+    Token objects costs more than all the rules)."""
+    return doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
