@@ -346,7 +346,8 @@ def render(report: Report, console: Console | None = None, *, by_doc: bool = Fal
 
 def render_cross_validation(cv, console: Console | None = None) -> None:
     """Print a `kg.nlp.train.CrossValidation`: each approach side by side (pooled P/R/F1 and the mean
-    F1 over folds), the F1 by gold file, and the learning curve."""
+    F1 over folds), the F1 by gold file, the relations found between the gold mentions, and the
+    learning curve."""
     console = console or Console()
     names = list(cv.approaches)
     table = Table(title=f"Grouped {cv.k}-fold cross-validation: pooled over folds (mean over folds)")
@@ -392,6 +393,17 @@ def render_cross_validation(cv, console: Console | None = None) -> None:
             sources.add_row(source, name, *(_fmt(s[k]) for k in ("entities", "goals", "goals/status", "goals/year",
                                                                   "goals/metric_overlap", "relations")))
     console.print(sources)
+
+    gold = Table(title="Relations between the gold mentions, pooled (mean over folds)")
+    gold.add_column("Label")
+    gold.add_column("P / R / F1", justify="right")
+    scores = cv.gold_mentions.micro.relations
+    for label in ("all", *RELATION_LABELS):
+        prf = _prf(scores.overall if label == "all" else scores.labels.get(label, PRFScore()))
+        key = "relations" if label == "all" else f"relations/{label}"
+        gold.add_row(label, f"{_fmt(prf['p'])} / {_fmt(prf['r'])} / {_fmt(prf['f'])} "
+                            f"({_fmt(cv.gold_mentions.macro.get(key))})")
+    console.print(gold)
 
     if cv.curve:
         curve = Table(title="Learning curve: the learned pipeline on a share of each fold's training documents")

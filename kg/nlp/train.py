@@ -104,6 +104,13 @@ def predict(nlp: Language, golds: Sequence[GoldDocument]) -> list[Unit]:
     return [doc_to_unit(doc) for doc in nlp.pipe(eg.predicted.copy() for g in golds for eg in g.examples)]
 
 
+def predict_relations(nlp: Language, golds: Sequence[GoldDocument]) -> list[Unit]:
+    """The relations the pipeline finds between the gold mentions of the gold documents (their entities,
+    and their goals with the gold fields): what its relation step scores when every mention is right."""
+    relations = nlp.get_pipe("relations")
+    return [doc_to_unit(relations(eg.reference.copy())) for g in golds for eg in g.examples]
+
+
 def folds(golds: Sequence[GoldDocument], k: int, seed: int = 0) -> list[list[GoldDocument]]:
     """`k` groups of whole documents; each gold file's documents are shuffled and dealt in turn,
     so that every fold holds documents of every file (when a file has k or more)."""
@@ -122,11 +129,13 @@ def folds(golds: Sequence[GoldDocument], k: int, seed: int = 0) -> list[list[Gol
 @dataclass
 class CrossValidation:
     """What `cross_validate` measured: for each approach the fold reports and their summary,
-    by gold file too; and the learning curve (fraction of training documents → pooled report)."""
+    by gold file too; the learned relation step on the gold mentions (how much of the relation
+    error is the mentions'); and the learning curve (fraction of training documents → pooled report)."""
 
     k: int
     approaches: dict[str, MeanReport]
     by_source: dict[str, dict[str, Report]]  # approach → gold file → pooled report
+    gold_mentions: MeanReport  # the learned relations between the gold entities and goals
     curve: dict[float, Report] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -134,16 +143,18 @@ class CrossValidation:
                 "approaches": {name: mean.to_dict() for name, mean in self.approaches.items()},
                 "by_source": {name: {src: r.to_dict(by_doc=False) for src, r in sources.items()}
                               for name, sources in self.by_source.items()},
+                "relations_on_gold_mentions": self.gold_mentions.micro.to_dict(by_doc=False)["relations"],
                 "learning_curve": {str(frac): report.scores() for frac, report in self.curve.items()}}
 
 
 def cross_validate(nlp: Language, golds: Sequence[GoldDocument], k: int = 5, *, seed: int = 0,
                    curve: Sequence[float] = (), on_step: Callable[[str], None] | None = None) -> CrossValidation:
     """Grouped k-fold cross-validation of the trained pipeline ("learned") and of the rules alone
-    ("rules"); with `curve`, the learned pipeline also fitted on those fractions of each
-    fold's training documents (a learning curve)."""
+    ("rules"), and of the learned relation step alone, on the gold mentions; with `curve`, the learned
+    pipeline also fitted on those fractions of each fold's training documents (a learning curve)."""
     parts = folds(golds, k, seed)
     reports: dict[str, list[Report]] = {"learned": [], "rules": []}
+    gold_mentions: list[Report] = []
     curve_reports: dict[float, list[Report]] = {frac: [] for frac in curve if frac < 1}
     for i, held in enumerate(parts):
         train = [g for j, part in enumerate(parts) if j != i for g in part]
@@ -155,12 +166,14 @@ def cross_validate(nlp: Language, golds: Sequence[GoldDocument], k: int = 5, *, 
             _step(on_step, f"fold {i + 1}/{len(parts)}: {frac:.0%} of the training documents")
         fit(nlp, train)
         reports["learned"].append(evaluate(gold, predict(nlp, held)))
+        gold_mentions.append(evaluate(gold, predict_relations(nlp, held)))
         fit(nlp, [])
         reports["rules"].append(evaluate(gold, predict(nlp, held)))
         _step(on_step, f"fold {i + 1}/{len(parts)}")
     source_of = {g.document.id: g.source for g in golds}
     by_source = {name: _by_source(folds_, source_of) for name, folds_ in reports.items()}
-    out = CrossValidation(len(parts), {name: mean_reports(r) for name, r in reports.items()}, by_source)
+    out = CrossValidation(len(parts), {name: mean_reports(r) for name, r in reports.items()}, by_source,
+                          mean_reports(gold_mentions))
     if curve:
         out.curve = {frac: sum(r, Report()) for frac, r in curve_reports.items()}
         if 1.0 in curve:

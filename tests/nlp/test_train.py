@@ -66,7 +66,9 @@ def test_cross_validation_never_scores_a_document_it_fitted_on(untrained, golds,
     assert learned["entities"] > 0.3 and rules["goals"] > 0.5
     assert set(result.by_source["learned"]) == {"small.gold.jsonl", "other.gold.jsonl"}
     assert list(result.curve) == [0.5, 1.0] and len(steps) == 4
-    assert {"approaches", "by_source", "learning_curve"} <= set(result.to_dict())
+    assert {"approaches", "by_source", "relations_on_gold_mentions", "learning_curve"} <= set(result.to_dict())
+    on_gold = result.gold_mentions.micro.scores()  # the relation step on the gold mentions of the same folds
+    assert on_gold["entities"] == on_gold["goals"] == 1.0 and on_gold["relations"] > learned["relations"]
 
 
 def test_trained_pipeline_saves_without_segmenter_and_loads(untrained, golds, tmp_path):
@@ -107,6 +109,7 @@ def test_train_cli_reports_cross_validation_as_json(tmp_path):
     proc = run_kg("train", str(gold), "--cv", "3", "--report", str(report), "--config", str(config))
     assert proc.returncode == 0, proc.stderr
     assert "Grouped 3-fold cross-validation" in proc.stdout and report.is_file()
+    assert "Relations between the gold mentions" in proc.stdout
     assert run_kg("train", str(gold), "--cv", "9").returncode == 1  # more folds than documents
     assert run_kg("train", str(tmp_path / "none")).returncode == 1
     empty = tmp_path / "empty.gold.jsonl"
