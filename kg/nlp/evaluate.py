@@ -397,12 +397,9 @@ def render_cross_validation(cv, console: Console | None = None) -> None:
     gold = Table(title="Relations between the gold mentions, pooled (mean over folds)")
     gold.add_column("Label")
     gold.add_column("P / R / F1", justify="right")
-    scores = cv.gold_mentions.micro.relations
-    for label in ("all", *RELATION_LABELS):
-        prf = _prf(scores.overall if label == "all" else scores.labels.get(label, PRFScore()))
-        key = "relations" if label == "all" else f"relations/{label}"
-        gold.add_row(label, f"{_fmt(prf['p'])} / {_fmt(prf['r'])} / {_fmt(prf['f'])} "
-                            f"({_fmt(cv.gold_mentions.macro.get(key))})")
+    for layer, label, key in rows:
+        if key.split("/")[0] == "relations":
+            gold.add_row(label, cell(cv.gold_mentions, key))
     console.print(gold)
 
     if cv.curve:
