@@ -10,15 +10,20 @@ lines before the first heading; created only when there are such lines), the
 headings are numbered 1, 2, … in reading order.  A heading's parent is the
 nearest heading above it with a smaller level; top-level headings (and the
 front matter) have none.
+
+News articles and some plans also head a part with an unnumbered line that names its year or
+period (“十四五”成就回顾, 2024年重点工作): a caption, one level below the numbered headings.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from kg.records import Document, Section, Sentence
+from kg.zh import CJK
 from kg.zh.dates import YEAR, find_dates
 from kg.zh.markers import DIGITS, LEVELS
 from kg.schema import GoalStatus, section_id, sentence_id
@@ -61,6 +66,15 @@ _PLAN_HEADING = re.compile(r"(?:\d{4}年度?|下一步|今后|明年|新的一�
                            r"工作(?:计划|思路|打算|要点|安排)$")
 
 
+# A caption: a body line after the title, at most this long, with no sentence end, comma or colon
+# at its end, that names a year or a period in words (not a bare dateline such as 2021.03.31) and
+# comes before a longer paragraph (its text).
+CAPTION_LEVEL = max(LEVELS) + 1
+_CAPTION_MAX, _CAPTIONED_MIN = 24, 40
+_CAPTION_END = re.compile(r"[。；;！？!?：:，,、]$")
+_WORDS = re.compile(f"[{CJK}]")
+
+
 class Heading(NamedTuple):
     start: int  # where the marker starts in the paragraph
     end: int  # end of the title
@@ -82,6 +96,22 @@ def find_headings(text: str) -> list[Heading]:
     return headings
 
 
+def _caption(text: str, following: str) -> Heading | None:
+    title = text.strip()
+    if (len(title) > _CAPTION_MAX or _CAPTION_END.search(title) or len(following.strip()) <= _CAPTIONED_MIN
+            or not _WORDS.search(title) or not any(d.year is not None for d in find_dates(title))
+            or find_headings(text)):
+        return None
+    start = text.index(title)
+    return Heading(start, start + len(title), CAPTION_LEVEL, "", title)
+
+
+def _captions(document: Document) -> dict[int, Heading]:
+    """Paragraph number → the caption it is (the first body line is the title, not a caption)."""
+    body = [p for p in document.paragraphs if not p.metadata]
+    return {p.para: head for p, after in pairwise(body[1:]) if (head := _caption(p.text, after.text))}
+
+
 def apply_structure(document: Document) -> None:
     """Fill sections, sentences and each paragraph's section, year and status.
 
@@ -93,10 +123,11 @@ def apply_structure(document: Document) -> None:
     open_: list[Section] = []  # the path of headings in force, outermost first
     front: Section | None = None
     headings = 0
+    captions = _captions(document)
     document.sentences = []
     for paragraph in document.paragraphs:
         para, text = paragraph.para, paragraph.text
-        heads = [] if paragraph.metadata else find_headings(text)
+        heads = [] if paragraph.metadata else [captions[para]] if para in captions else find_headings(text)
         marks: list[tuple[int, Section]] = []  # (offset, section) from which each section holds here
         if not heads or text[:heads[0].start].strip():
             if not open_ and front is None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.ingest.structure import CAPTION_LEVEL
 from kg.nlp.components.extensions import GOALS_KEY, doc_text, relations, span_key
 from kg.nlp.components.goal_context import cue_counts
 from kg.records import Document, Goal, Mention, Paragraph, Relation, Skipped, Unit
@@ -33,16 +34,18 @@ def document_context(document: Document) -> dict:
 
 def paragraph_context(document: Document, paragraph: Paragraph, shared: dict) -> dict:
     """`doc._.context` of a paragraph: its document's context (`shared`, from `document_context`),
-    the year that frames it, whether it reports results, the headings above it (innermost first)
-    and where it stands."""
+    the year that frames it, whether it reports results, the numbered headings above it (innermost
+    first) and the caption it stands under (kg.ingest.structure: the year scorer reads both, the
+    status classifier the numbered outline), and where it stands."""
     sections = {s.id: s for s in document.sections}
-    headings, section = [], sections.get(paragraph.section)
+    headings, captions, section = [], [], sections.get(paragraph.section)
     while section is not None and section.level > 0:
-        headings.append(section.title)
+        (captions if section.level == CAPTION_LEVEL else headings).append(section.title)
         section = sections.get(section.parent) if section.parent else None
     return {**shared, "para": paragraph.para,
             "year": paragraph.year or document.year, "status": paragraph.status, "metadata": paragraph.metadata,
-            "headings": headings, "position": round(paragraph.para / max(len(document.paragraphs), 1), 3)}
+            "headings": headings, "captions": captions,
+            "position": round(paragraph.para / max(len(document.paragraphs), 1), 3)}
 
 
 def document_docs(nlp: Language, document: Document) -> list[Doc]:

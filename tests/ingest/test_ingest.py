@@ -9,11 +9,13 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import REPO
+from conftest import REPO, SHARED
 from kg.ingest.documents import document_from_lines
 from kg.ingest.read import MAX_BYTES, read_document, read_path
+from kg.ingest.structure import CAPTION_LEVEL, find_headings
 from kg.schema import section_id
 from kg.records import Document
+from kg.zh.dates import find_dates
 
 EXAMPLES = REPO / "examples"
 
@@ -21,6 +23,13 @@ EXAMPLES = REPO / "examples"
 @pytest.fixture(scope="module")
 def seeds(seed_documents) -> dict[str, Document]:
     return {d.id[:3]: d for d in seed_documents}
+
+
+@pytest.fixture(scope="module")
+def train_documents() -> list[Document]:
+    documents, skipped = read_path(SHARED / "corpus" / "train")
+    assert not skipped
+    return documents
 
 
 def gold_lines(gold_rows: list[dict], prefix: str) -> list[tuple[int, str]]:
@@ -135,6 +144,29 @@ def test_multi_year_plan_frames_paragraphs_by_its_last_year(seeds):
     assert {p.status for p in document.paragraphs} == {"planned"}
     first = document.sections[1]
     assert (first.level, first.parent) == (2, None)  # page 2 starts inside 四、: no parent on the page
+
+
+def test_an_unnumbered_line_naming_a_period_captions_what_follows():
+    body = "全区新建幼儿园5所，新增学位2000个，普惠性幼儿园覆盖率达到90%，义务教育巩固率保持100%。"
+    lines = ["2025年教育工作总结", "2025年全区教育工作稳中有进", "回顾“十四五”成绩显著", body, "存在的问题",
+             body, "二、2026年工作打算", body, "2026年重点推进", "短行。"]
+    document = document_from_lines("caption.txt", list(enumerate(lines)))
+    captions = [s for s in document.sections if s.level == CAPTION_LEVEL]
+    # not the first body line (a title's), a line with no year, a numbered heading, a line before a short one
+    assert [(s.para, s.marker, s.title) for s in captions] == [(2, "", "回顾“十四五”成绩显著")]
+    by_id = {s.id: s for s in document.sections}
+    assert by_id[document.paragraphs[3].section] == captions[0]
+    assert by_id[document.paragraphs[5].section] == captions[0]  # a caption holds until the next heading
+    assert by_id[document.paragraphs[7].section].marker == "二、"
+
+
+def test_captions_in_the_train_passages(train_documents):
+    captions = [(d, s) for d in train_documents for s in d.sections if s.level == CAPTION_LEVEL]
+    assert len({d.id for d, _ in captions}) >= 5
+    for document, section in captions:
+        body = [p for p in document.paragraphs if not p.metadata]
+        assert section.para != body[0].para and section.marker == "" and len(section.title) <= 24
+        assert find_dates(section.title) and not find_headings(section.title)
 
 
 def test_document_from_lines_matches_reading_the_file(seeds, gold_rows):

@@ -248,6 +248,21 @@ def test_the_years_a_goal_may_be_due_in_are_the_years_the_text_offers():
     assert {"sentence:before", "to"} <= set(second[2025])
 
 
+def test_a_caption_offers_its_period_to_the_year_scorer_and_stays_out_of_the_outline():
+    from kg.ingest.documents import document_from_lines
+    from kg.nlp.components.goal_context import year_candidates
+    from kg.nlp.extract import document_context, paragraph_context
+
+    body = "全区累计新建学校12所，新增学位5000个，普惠性幼儿园覆盖率达到90%以上，义务教育巩固率保持100%。"
+    lines = ["2024年教育工作总结", "今年全区教育工作稳中有进，现将有关情况总结如下，请审阅并提出意见和建议。",
+             "“十四五”成就回顾", body]
+    document = document_from_lines("caption.txt", list(enumerate(lines)))
+    context = paragraph_context(document, document.paragraphs[3], document_context(document))
+    assert context["captions"] == ["“十四五”成就回顾"] and context["headings"] == []
+    offers = year_candidates(body, [(0, len(body))], 4, 12, context, "achieved")
+    assert "heading" in offers[2025]  # the end of the period the caption names
+
+
 def test_a_goal_reads_its_status_with_the_other_goals_of_its_paragraph():
     from kg.nlp.components.goals import paragraph_status
 

@@ -145,7 +145,7 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
             offer(d.year, "relative")
     for d in find_dates(text, frame):
         offer(d.year, "paragraph")
-    for heading in context.get("headings") or []:
+    for heading in [*(context.get("headings") or []), *(context.get("captions") or [])]:
         for d in find_dates(heading, frame):
             offer(d.year, "heading")
     offer(frame, "frame")
