@@ -99,15 +99,15 @@ def find_headings(text: str) -> list[Heading]:
 def _caption(text: str, following: str) -> Heading | None:
     title = text.strip()
     if (len(title) > _CAPTION_MAX or _CAPTION_END.search(title) or len(following.strip()) <= _CAPTIONED_MIN
-            or not _WORDS.search(title) or not any(d.year is not None for d in find_dates(title))
-            or find_headings(text)):
+            or not _WORDS.search(title) or not any(d.year is not None for d in find_dates(title))):
         return None
     start = text.index(title)
     return Heading(start, start + len(title), CAPTION_LEVEL, "", title)
 
 
 def _captions(document: Document) -> dict[int, Heading]:
-    """Paragraph number → the caption it is (the first body line is the title, not a caption)."""
+    """Paragraph number → the caption it would be (the first body line is the title, not a caption);
+    a numbered heading in the same line wins (apply_structure)."""
     body = [p for p in document.paragraphs if not p.metadata]
     return {p.para: head for p, after in pairwise(body[1:]) if (head := _caption(p.text, after.text))}
 
@@ -127,7 +127,7 @@ def apply_structure(document: Document) -> None:
     document.sentences = []
     for paragraph in document.paragraphs:
         para, text = paragraph.para, paragraph.text
-        heads = [] if paragraph.metadata else [captions[para]] if para in captions else find_headings(text)
+        heads = [] if paragraph.metadata else find_headings(text) or ([captions[para]] if para in captions else [])
         marks: list[tuple[int, Section]] = []  # (offset, section) from which each section holds here
         if not heads or text[:heads[0].start].strip():
             if not open_ and front is None:
