@@ -248,6 +248,34 @@ def test_the_years_a_goal_may_be_due_in_are_the_years_the_text_offers():
     assert {"sentence:before", "to"} <= set(second[2025])
 
 
+def test_a_year_written_only_as_a_comparisons_base_is_never_chosen():
+    from kg.nlp.components.classifier import FeatureClassifier
+    from kg.nlp.components.goal_context import BASE_ONLY, year_candidates
+    from kg.nlp.components.goals import DUE, NOT_DUE
+    from kg.nlp.pipeline import from_config
+    from kg.records import Goal
+
+    context = {"year": 2021, "doc_year": 2021, "years": [[2015, 4], [2020, 1]]}
+    text = "全市共有幼儿园620所，比2015年增加180所，与2015年相比在园幼儿增加2万人。"
+    offers = year_candidates(text, [(0, len(text))], 12, 24, context, "achieved")
+    assert {"compared", BASE_ONLY} <= offers[2015] and BASE_ONLY not in offers[2021]
+    # a year written once as a base and once as a date is not only a base; 和 joining two dates is no comparison
+    text = "2015年全市新建学校8所，比2014年多3所，比2015年多5所；到2020年和2035年分别达到20所和40所。"
+    sentences = [(0, text.index("；") + 1), (text.index("；") + 1, len(text))]
+    offers = year_candidates(text, sentences, 5, 12, context, "achieved")
+    assert "compared" in offers[2015] and BASE_ONLY not in offers[2015] and BASE_ONLY in offers[2014]
+    offers = year_candidates(text, sentences, text.index("40所"), len(text) - 1, context, "planned")
+    assert not {"compared", BASE_ONLY} & offers[2035]
+
+    # a scorer that likes the base best still passes it over, unless the text offers no other year
+    goals = from_config().get_pipe("goals")
+    goals.year = FeatureClassifier({NOT_DUE: {}, DUE: {BASE_ONLY: 9.0}}, {NOT_DUE: 0.0, DUE: 0.0})
+    text = "全市共有幼儿园620所，比2015年增加180所。"
+    goal = Goal(0, 12, 24, None, "=", 180, "所", None, "achieved")
+    assert goals.choose_year(text, [(0, len(text))], goal, context) != 2015
+    assert goals.choose_year(text, [(0, len(text))], goal, {}) == 2015
+
+
 def test_a_caption_offers_its_period_to_the_year_scorer_and_stays_out_of_the_outline():
     from kg.ingest.documents import document_from_lines
     from kg.nlp.components.goal_context import year_candidates

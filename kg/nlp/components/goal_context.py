@@ -6,7 +6,8 @@ the document's kind and title, the headings above the paragraph, the words aroun
 (已, 累计, 建成 / 将, 力争, 到…年) and the dates in its sentence against the document's own
 year.  The year is one of the years the text offers (a date in the sentence, a dated
 heading, the plan's end year, the years the document writes most), chosen by a learned
-scorer over such candidates; a reviewed period gives its end year (十二五 → 2015).
+scorer over such candidates; a reviewed period gives its end year (十二五 → 2015), and a year
+the sentence writes only as a comparison's base (比2015年增加…) is chosen only when there is no other.
 """
 from __future__ import annotations
 
@@ -37,12 +38,24 @@ PLANNED_CUES = ("将", "力争", "确保", "到20", "目标", "计划", "争取"
 _SINCE = re.compile(r"\s*”?\s*(?:以来|来|期间|时期)")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _TO = re.compile(r"(?:到|至|截至|截止)\s*$")
-_COMPARED = re.compile(r"(?:较|比|同比|与|和|相比)\s*$")  # 较2022年底提高28%: the year compared with
+# The base a quantity is compared with: 较2022年底提高28%, 比2015年增加, 与2020年相比 (not 和2035年远景目标).
+_COMPARED = re.compile(r"(?:较|比|同比|相比)\s*$")
+_COMPARED_WITH = re.compile(r"(?:与|和|同)\s*$")
+_COMPARED_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:相比|比较)")
+# The offer of a year the goal's sentence writes only as a comparison's base: never the goal's year
+# (0 of 36 such goals in the gold), so the year scorer passes it over when the text offers another.
+BASE_ONLY = "base-only"
 
 
 def _clause_start(text: str) -> int:
     """Where the last clause of `text` starts (after its last comma, semicolon or colon)."""
     return max((m.end() for m in _CLAUSE_BREAK.finditer(text)), default=0)
+
+
+def _is_comparison(text: str, start: int, end: int) -> bool:
+    """Whether the date at text[start:end] is the base a quantity is compared with."""
+    before = text[max(0, start - 2):start]
+    return bool(_COMPARED.search(before) or (_COMPARED_WITH.search(before) and _COMPARED_AFTER.match(text, end)))
 
 
 def cue_counts(texts: Iterable[str]) -> list[int]:
@@ -130,6 +143,7 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
     dated = [d for d in find_dates(text[ss:se], frame) if d.year is not None]
     nearest = max((d for d in dated if d.end + ss <= start), key=lambda d: d.end, default=None)
     offer(nearest.year if nearest else None, "nearest-before")
+    bases, written = set(), set()  # the sentence's years: as a comparison's base, and otherwise
     for d in dated:
         a, b = d.start + ss, d.end + ss
         offer(d.year, "sentence:" + ("inside" if start <= a < end else "before" if b <= start else "after"))
@@ -137,8 +151,11 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
             offer(d.year, "since")
         if _TO.search(text[max(0, a - 3):a]):
             offer(d.year, "to")
-        if _COMPARED.search(text[max(0, a - 2):a]):
+        if _is_comparison(text, a, b):
             offer(d.year, "compared")
+            bases.add(d.year)
+        else:
+            written.add(d.year)
         if d.kind == RANGE:
             offer(d.year, "range-end")
         if d.kind == RELATIVE:
@@ -163,6 +180,8 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
         offer(ranked[0], "most-written")
         for y, n in years.items():
             offer(y, f"written={min(n, 5)}")
+    for year in bases - written:
+        offer(year, BASE_ONLY)
     reference = _reference_year(context)
     for year, f in cands.items():
         if reference:

@@ -32,7 +32,7 @@ from kg.ingest.structure import sentence_at, split_sentences
 from kg.nlp.components.char_features import add_spans, char_window
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import GOALS_KEY, model_text, split_tokens_at, token_offsets
-from kg.nlp.components.goal_context import stated_status, status_features, year_candidates
+from kg.nlp.components.goal_context import BASE_ONLY, stated_status, status_features, year_candidates
 from kg.nlp.components.goal_rules import (
     clause_spans,
     find_goals,
@@ -123,7 +123,8 @@ class GoalTagger(Pipe):
         return found
 
     def choose_year(self, text: str, sentences: list[tuple[int, int]], goal: Goal, context: dict) -> int | None:
-        candidates = year_candidates(text, sentences, goal.start, goal.end, context, goal.status)
+        offered = year_candidates(text, sentences, goal.start, goal.end, context, goal.status)
+        candidates = {y: f for y, f in offered.items() if BASE_ONLY not in f} or offered
         return max(candidates, key=lambda y: (self.year.probability(candidates[y], DUE), -abs(y - (goal.year or y))),
                    default=None)
 
