@@ -176,8 +176,8 @@ def test_a_goal_sees_whether_a_date_is_its_deadline_or_its_baseline(nlp):
     assert {"date_before=到", "goal_year=True"} <= set(pair_features(view, second, deadline))
 
 
-def test_a_goal_takes_the_year_of_its_most_confident_due_date(nlp):
-    from kg.nlp.components.relations import _due_years
+def test_a_goal_keeps_its_most_confident_due_date_and_takes_its_year(nlp):
+    from kg.nlp.components.relations import _one_due_date
 
     text = "到2025年，全区普惠性幼儿园覆盖率达到90%，2024年底前完成验收。"
     doc = annotate(nlp, text, [("2025年", "DATE"), ("2024年", "DATE")], ["全区普惠性幼儿园覆盖率达到90%"])
@@ -185,7 +185,8 @@ def test_a_goal_takes_the_year_of_its_most_confident_due_date(nlp):
     assert ("DUE", goal.text, "2025年") in triples(doc)
     goal._.goal = {"year": 2023, "status": "planned"}
     deadline, other = doc.ents
-    _due_years([(goal, other, "DUE", 0.4), (goal, deadline, "DUE", 0.9), (goal, other, "HAS_GOAL", 0.95)], None)
+    found = [(goal, other, "DUE", 0.4), (goal, deadline, "DUE", 0.9), (goal, other, "HAS_GOAL", 0.95)]
+    assert _one_due_date(found, None) == found[1:]
     assert doc.spans[GOALS_KEY][0]._.goal == {"year": 2025, "status": "planned"}
     # the relation step itself does it: the goal tagger's year gives way to the date it is DUE by
     doc.spans[GOALS_KEY][0]._.goal = {"year": 2023, "status": "planned"}

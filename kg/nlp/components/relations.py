@@ -7,7 +7,7 @@ of them (`rule_decisions`, sentence by sentence: there is no parser); once
 trained, a classifier over every pair, with the rules' decision among its
 features, decides (`RelationClassifier`).  Relations are stored on the Doc as
 index records into the `mentions` span group (kg.nlp.components.extensions), and a
-goal found DUE by a date takes that date's year (`_due_years`).
+goal keeps one DUE date, its most confident, and takes that date's year (`_one_due_date`).
 
 The rules read a sentence as a run of clauses (split at commas and colons):
 a mention list at the start of a clause is its subject and, when a modal
@@ -507,14 +507,23 @@ def mentions_of(doc: Doc) -> list[Span]:
     return [*doc.ents, *doc.spans.get(GOALS_KEY, [])]
 
 
-def _due_years(found: list[tuple[Span, Span, str, float]], year: int | None) -> None:
-    """A goal is due in the year of its DUE date (its most confident one): in the gold the two agree
-    229 times in 229, and where the goal tagger's year and a DUE found here disagree, the date is
-    more often right.  `year` is the paragraph's frame (今年)."""
-    dues = [(confidence, head, due) for head, tail, label, confidence in found
-            if label == "DUE" and head.label_ == GOAL and (due := date_year(tail.text, year)) is not None]
-    for _, goal, due in sorted(dues, key=lambda d: d[0]):  # the most confident last, so it wins
-        goal._.goal = {**(goal._.goal or {}), "year": due}
+Found = list[tuple[Span, Span, str, float]]  # (head, tail, label, confidence) of each relation found
+
+
+def _one_due_date(found: Found, year: int | None) -> Found:
+    """`found` with one DUE date a goal, its most confident, and the goal due in that date's year: in the
+    gold a goal has one DUE date (290 goals of 290) and the date gives the goal's year (229 times in 229);
+    where the goal tagger's year and the date found here disagree, the date is more often right.  `year`
+    is the paragraph's frame (今年)."""
+    due = {}
+    for head, tail, label, _ in sorted(found, key=lambda f: f[3]):  # the most confident last, so it stays
+        if label == "DUE" and head.label_ == GOAL:
+            due[span_key(head)] = (head, tail)
+    for goal, date in due.values():
+        if (due_year := date_year(date.text, year)) is not None:
+            goal._.goal = {**(goal._.goal or {}), "year": due_year}
+    kept = {(span_key(goal), span_key(date)) for goal, date in due.values()}
+    return [f for f in found if f[2] != "DUE" or f[0].label_ != GOAL or (span_key(f[0]), span_key(f[1])) in kept]
 
 
 class RelationClassifier(Pipe):
@@ -542,7 +551,7 @@ class RelationClassifier(Pipe):
         view = ParagraphView(doc, mentions)
         found = self.predict(doc, mentions, view) if self.classifier.trained else [
             (h, t, label, RULE_CONFIDENCE[kind]) for h, t, (label, kind) in self._rules(doc, mentions)]
-        _due_years(found, view.year)
+        found = _one_due_date(found, view.year)
         records = []
         for head, tail, label, confidence in found:
             later = max(head.start_char, tail.start_char)
@@ -558,7 +567,7 @@ class RelationClassifier(Pipe):
         for (head, tail), decision in rule_decisions(doc, mentions).items():
             yield by_key[head], by_key[tail], decision
 
-    def predict(self, doc: Doc, mentions: list[Span], view: ParagraphView) -> list[tuple[Span, Span, str, float]]:
+    def predict(self, doc: Doc, mentions: list[Span], view: ParagraphView) -> Found:
         """Each pair's most probable label, where it reaches the threshold."""
         out = []
         for head, tail, row in pair_rows(doc, mentions, view):
