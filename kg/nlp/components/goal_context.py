@@ -43,7 +43,7 @@ _COMPARED = re.compile(r"(?:较|比|同比|相比)\s*$")
 _COMPARED_WITH = re.compile(r"(?:与|和|同)\s*$")
 _COMPARED_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:相比|比较)")
 # The offer of a year the goal's sentence writes only as a comparison's base: never the goal's year
-# (0 of 36 such goals in the gold), so the year scorer passes it over when the text offers another.
+# (0 of 36 such goals in the gold), so `GoalTagger.choose_year` passes it over when the text offers another.
 BASE_ONLY = "base-only"
 
 
