@@ -6,7 +6,7 @@ import pytest
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from kg.nlp.components.entities import Tokens, find_candidates, fit_quotes
+from kg.nlp.components.entities import Tokens, could_be_a_name, find_candidates, fit_brackets, fit_quotes
 from kg.nlp.components.extensions import split_tokens_at
 from kg.nlp.train import reference_doc
 from kg.records import Mention, Unit
@@ -117,6 +117,32 @@ def test_a_boundary_inside_a_token_splits_the_token(nlp):
 def test_the_shipped_pipeline_finds_dates_regions_and_offices(shipped_nlp):
     found = ents(shipped_nlp("2025年,溪川县教育局将联合财政、人社等部门实施教师数字素养提升计划。"))
     assert {("2025年", "DATE"), ("溪川县教育局", "OFFICE"), ("财政", "OFFICE"), ("人社", "OFFICE")} <= found
+
+
+def test_a_quoted_web_address_is_no_name(shipped_nlp):
+    """Read like a quoted name, the address was tagged REGION before the guard."""
+    text = "家长可在手机浏览器中输入“school.demo-arts.com”打开报名页面,完成报名。"
+    assert not [name for name, _ in ents(shipped_nlp(text)) if "demo-arts" in name]
+
+
+@pytest.mark.parametrize("text, possible", [
+    ("美育教学联盟", True), ("APP计划", True), ("2021.03.31", True), ("“1+3”导师制", True),
+    ("课后服务全覆盖。推进城南学区集团化办学", False), ("开列劳动教育清单；支持学校开发课程", False),
+    ("www.demo-arts.com", False), ("school.demo-arts.com", False), ("http://jyj.example.gov.cn", False),
+])
+def test_no_name_holds_a_sentence_end_or_a_web_address(text, possible):
+    assert could_be_a_name(text) is possible
+
+
+@pytest.mark.parametrize("span, name", [
+    ("城南三小(河西二小分校", "城南三小"),  # an opening bracket never closed: the name ends before it
+    ("2025年)(征求意见稿)", "(征求意见稿)"),  # a closing bracket never opened: the name starts after it
+    ("实验附小(集团)", "实验附小(集团)"),  # paired brackets stay
+    (")", ""),
+])
+def test_a_bracket_left_unpaired_is_not_the_names(span, name):
+    start, end = fit_brackets(span, 0, len(span))
+    assert span[start:end] == name
 
 
 @pytest.mark.parametrize("text, span, name", [

@@ -330,6 +330,30 @@ def _natural_start(toks: Tokens, i: int, breakers: NameBreakers, max_len: int) -
 
 
 _OPEN_QUOTES, _CLOSE_QUOTES = "“‘", "”’"
+# What never stands inside a name (no gold entity holds one): a sentence's or clause's end, or a web
+# address.  The tagger decides character by character, so it can run a span over one: a quoted address
+# ("输入“school.example.com”进入") reads to it like a quoted name.
+_NOT_IN_A_NAME = re.compile(r"[。；;]|https?://|www\.|[A-Za-z0-9-]+\.(?:com|cn|net|org|gov|edu)\b", re.IGNORECASE)
+
+
+def could_be_a_name(text: str) -> bool:
+    return not _NOT_IN_A_NAME.search(text)
+
+
+def fit_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+    """A bracket the span leaves open, or closes without opening, is not the name's (no gold entity has
+    one): the span ends before an unmatched "(" (城南三小(河西二小分校 → 城南三小) and starts after an
+    unmatched ")".  Brackets are ASCII in the text the tagger reads (`model_text`)."""
+    opened = []
+    for i in range(start, end):
+        if text[i] == "(":
+            opened.append(i)
+        elif text[i] == ")":
+            if opened:
+                opened.pop()
+            else:
+                start = i + 1
+    return start, opened[0] if opened else end
 
 
 def fit_quotes(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int]:
@@ -468,6 +492,9 @@ class EntityTagger(Pipe):
             found = sorted(found + self.vetted(toks.text, cands, found, (doc._.context or {}).get("kind")))
         else:
             found = [(c.start, c.end, c.label, c.confidence) for c in rules_only(cands)]
+        found = [(start, end, label, confidence) for s, e, label, confidence in found
+                 for start, end in [fit_brackets(toks.text, s, e)]
+                 if start < end and could_be_a_name(toks.text[start:end])]
         split_tokens_at(doc, (x for s, e, _, _ in found for x in (s, e)))
         spans = []
         for start, end, label, confidence in found:
