@@ -127,6 +127,7 @@ def test_a_quoted_web_address_is_no_name(shipped_nlp):
 
 @pytest.mark.parametrize("text, possible", [
     ("美育教学联盟", True), ("APP计划", True), ("2021.03.31", True), ("“1+3”导师制", True),
+    ("“书香校园&quot;示范校", True),  # the ";" of an HTML character reference in a page's text ends nothing
     ("课后服务全覆盖。推进城南学区集团化办学", False), ("开列劳动教育清单；支持学校开发课程", False),
     ("www.demo-arts.com", False), ("school.demo-arts.com", False), ("http://jyj.example.gov.cn", False),
 ])
@@ -137,6 +138,7 @@ def test_no_name_holds_a_sentence_end_or_a_web_address(text, possible):
 @pytest.mark.parametrize("span, name", [
     ("城南三小(河西二小分校", "城南三小"),  # an opening bracket never closed: the name ends before it
     ("2025年)(征求意见稿)", "(征求意见稿)"),  # a closing bracket never opened: the name starts after it
+    ("区财政局)", "区财政局"), ("(区财政局", "区财政局"),  # a name cut inside brackets loses the mark
     ("实验附小(集团)", "实验附小(集团)"),  # paired brackets stay
     (")", ""),
 ])

@@ -332,8 +332,10 @@ def _natural_start(toks: Tokens, i: int, breakers: NameBreakers, max_len: int) -
 _OPEN_QUOTES, _CLOSE_QUOTES = "“‘", "”’"
 # What never stands inside a name (no gold entity holds one): a sentence's or clause's end, or a web
 # address.  The tagger decides character by character, so it can run a span over one: a quoted address
-# ("输入“school.example.com”进入") reads to it like a quoted name.
-_NOT_IN_A_NAME = re.compile(r"[。；;]|https?://|www\.|[A-Za-z0-9-]+\.(?:com|cn|net|org|gov|edu)\b", re.IGNORECASE)
+# ("输入“school.example.com”进入") reads to it like a quoted name.  The ";" that ends an HTML character
+# reference (&quot; in a page's text) ends nothing.
+_NOT_IN_A_NAME = re.compile(r"[。；]|(?<!&[a-z]{2})(?<!&[a-z]{3})(?<!&[a-z]{4})(?<!&#\d{2})(?<!&#\d{3})(?<!&#\d{4});"
+                            r"|https?://|www\.|[A-Za-z0-9-]+\.(?:com|cn|net|org|gov|edu)\b", re.IGNORECASE)
 
 
 def could_be_a_name(text: str) -> bool:
@@ -341,19 +343,31 @@ def could_be_a_name(text: str) -> bool:
 
 
 def fit_brackets(text: str, start: int, end: int) -> tuple[int, int]:
-    """A bracket the span leaves open, or closes without opening, is not the name's (no gold entity has
-    one): the span ends before an unmatched "(" (城南三小(河西二小分校 → 城南三小) and starts after an
-    unmatched ")".  Brackets are ASCII in the text the tagger reads (`model_text`)."""
-    opened = []
-    for i in range(start, end):
-        if text[i] == "(":
-            opened.append(i)
-        elif text[i] == ")":
-            if opened:
-                opened.pop()
-            else:
-                start = i + 1
-    return start, opened[0] if opened else end
+    """A bracket the span leaves unpaired is not the name's (no gold entity has one): a mark at an edge is
+    dropped (a name cut inside brackets, 市财政局) → 市财政局), else the span ends before an unpaired "("
+    (城南三小(河西二小分校 → 城南三小) or starts after an unpaired ")".  Brackets are ASCII in the text the
+    tagger reads (`model_text`)."""
+    while start < end:
+        opened, strays = [], []
+        for i in range(start, end):
+            if text[i] == "(":
+                opened.append(i)
+            elif text[i] == ")":
+                if opened:
+                    opened.pop()
+                else:
+                    strays.append(i)
+        if strays and strays[-1] == end - 1:
+            end -= 1
+        elif opened and opened[0] == start:
+            start += 1
+        elif opened:
+            end = opened[0]
+        elif strays:
+            start = strays[-1] + 1
+        else:
+            break
+    return start, end
 
 
 def fit_quotes(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int]:
