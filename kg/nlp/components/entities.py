@@ -332,14 +332,14 @@ def _natural_start(toks: Tokens, i: int, breakers: NameBreakers, max_len: int) -
 _OPEN_QUOTES, _CLOSE_QUOTES = "“‘", "”’"
 # What never stands inside a name (no gold entity holds one): a sentence's or clause's end, or a web
 # address.  The tagger decides character by character, so it can run a span over one: a quoted address
-# ("输入“school.example.com”进入") reads to it like a quoted name.  The ";" that ends an HTML character
-# reference (&quot; in a page's text) ends nothing.
-_NOT_IN_A_NAME = re.compile(r"[。；]|(?<!&[a-z]{2})(?<!&[a-z]{3})(?<!&[a-z]{4})(?<!&#\d{2})(?<!&#\d{3})(?<!&#\d{4});"
-                            r"|https?://|www\.|[A-Za-z0-9-]+\.(?:com|cn|net|org|gov|edu)\b", re.IGNORECASE)
+# ("输入“school.example.com”进入") reads to it like a quoted name.  An HTML character reference left in a
+# page's text (&quot;) is read without its ";", which ends nothing.
+_NOT_IN_A_NAME = re.compile(r"[。；;]|https?://|www\.|[A-Za-z0-9-]+\.(?:com|cn|net|org|gov|edu)\b", re.IGNORECASE)
+_HTML_REFERENCE = re.compile(r"&(?:[A-Za-z]+|#\d+);")
 
 
 def could_be_a_name(text: str) -> bool:
-    return not _NOT_IN_A_NAME.search(text)
+    return not _NOT_IN_A_NAME.search(_HTML_REFERENCE.sub("", text))
 
 
 def fit_brackets(text: str, start: int, end: int) -> tuple[int, int]:
