@@ -266,6 +266,13 @@ def test_a_year_written_only_as_a_comparisons_base_is_never_chosen():
     assert "compared" in offers[2015] and BASE_ONLY not in offers[2015] and BASE_ONLY in offers[2014]
     offers = year_candidates(text, sentences, text.index("40所"), len(text) - 1, context, "planned")
     assert not {"compared", BASE_ONLY} & offers[2035]
+    # a base in the paragraph's next sentence is a base for this goal too, unless the paragraph dates results in it
+    text = "全区新建幼儿园6所。公办园占比较2020年底提高12个百分点。"
+    sentences = [(0, text.index("。") + 1), (text.index("。") + 1, len(text))]
+    assert BASE_ONLY in year_candidates(text, sentences, 2, 9, context, "achieved")[2020]
+    text = "2020年全区新建幼儿园6所。公办园占比较2020年底提高12个百分点。"
+    sentences = [(0, text.index("。") + 1), (text.index("。") + 1, len(text))]
+    assert BASE_ONLY not in year_candidates(text, sentences, 7, 14, context, "achieved")[2020]
 
     # a scorer that likes the base best still passes it over, unless the text offers no other year
     goals = from_config().get_pipe("goals")

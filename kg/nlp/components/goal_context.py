@@ -38,12 +38,13 @@ PLANNED_CUES = ("将", "力争", "确保", "到20", "目标", "计划", "争取"
 _SINCE = re.compile(r"\s*”?\s*(?:以来|来|期间|时期)")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _TO = re.compile(r"(?:到|至|截至|截止)\s*$")
-# The base a quantity is compared with: 较2022年底提高28%, 比2015年增加, 与2020年相比 (not 和2035年远景目标).
+# The base a quantity is compared with: 较2019年底提高15%, 比2016年增加, 与2018年相比 (not 和2035年远景目标).
 _COMPARED = re.compile(r"(?:较|比|同比|相比)\s*$")
 _COMPARED_WITH = re.compile(r"(?:与|和|同)\s*$")
 _COMPARED_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:相比|比较)")
-# The offer of a year the goal's sentence writes only as a comparison's base: never the goal's year
-# (0 of 36 such goals in the gold), so `GoalTagger.choose_year` passes it over when the text offers another.
+# The offer of a year the goal's sentence, or its paragraph, writes only as a comparison's base: never the
+# goal's year (0 of the 43 such goals in the gold), so `GoalTagger.choose_year` passes it over when the text
+# offers another.
 BASE_ONLY = "base-only"
 
 
@@ -56,6 +57,14 @@ def _is_comparison(text: str, start: int, end: int) -> bool:
     """Whether the date at text[start:end] is the base a quantity is compared with."""
     before = text[max(0, start - 2):start]
     return bool(_COMPARED.search(before) or (_COMPARED_WITH.search(before) and _COMPARED_AFTER.match(text, end)))
+
+
+def _only_bases(text: str, dated: Iterable[tuple[int, int, int]]) -> set[int]:
+    """The years of the dates (year, start, end in `text`) that are written only as a comparison's base."""
+    bases, written = set(), set()
+    for year, start, end in dated:
+        (bases if _is_comparison(text, start, end) else written).add(year)
+    return bases - written
 
 
 def cue_counts(texts: Iterable[str]) -> list[int]:
@@ -143,7 +152,6 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
     dated = [d for d in find_dates(text[ss:se], frame) if d.year is not None]
     nearest = max((d for d in dated if d.end + ss <= start), key=lambda d: d.end, default=None)
     offer(nearest.year if nearest else None, "nearest-before")
-    bases, written = set(), set()  # the sentence's years: as a comparison's base, and otherwise
     for d in dated:
         a, b = d.start + ss, d.end + ss
         offer(d.year, "sentence:" + ("inside" if start <= a < end else "before" if b <= start else "after"))
@@ -153,14 +161,12 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
             offer(d.year, "to")
         if _is_comparison(text, a, b):
             offer(d.year, "compared")
-            bases.add(d.year)
-        else:
-            written.add(d.year)
         if d.kind == RANGE:
             offer(d.year, "range-end")
         if d.kind == RELATIVE:
             offer(d.year, "relative")
-    for d in find_dates(text, frame):
+    in_paragraph = [d for d in find_dates(text, frame) if d.year is not None]
+    for d in in_paragraph:
         offer(d.year, "paragraph")
     for heading in [*(context.get("headings") or []), *(context.get("captions") or [])]:
         for d in find_dates(heading, frame):
@@ -180,7 +186,9 @@ def year_candidates(text: str, sentences: list[tuple[int, int]], start: int, end
         offer(ranked[0], "most-written")
         for y, n in years.items():
             offer(y, f"written={min(n, 5)}")
-    for year in bases - written:
+    # 较2019年底提高15% in the goal's sentence or in the next one: 2019 is a base there, not a year of results
+    for year in (_only_bases(text, ((d.year, d.start + ss, d.end + ss) for d in dated))
+                 | _only_bases(text, ((d.year, d.start, d.end) for d in in_paragraph))):
         offer(year, BASE_ONLY)
     reference = _reference_year(context)
     for year, f in cands.items():
