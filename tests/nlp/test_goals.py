@@ -365,6 +365,17 @@ def test_the_goal_tagger_learns_spans_status_and_year_and_round_trips(nlp):
         doc._.context = context
         found = [(s.text, s._.goal["status"], s._.goal["year"]) for s in tagger(doc).spans[GOALS_KEY]]
         assert found == [("新建幼儿园4所", "achieved", 2026), ("新增学位700个", "achieved", 2026)]
+
+        def statuses(text, **extra):
+            doc = nlp.make_doc(text)
+            doc._.context = {**context, **extra}
+            return [s._.goal["status"] for s in tagger(doc).spans[GOALS_KEY]]
+
+        # in a plan (工作要点) they are targets; a sentence dated before the plan's year is left to the classifier
+        assert statuses(doc.text, kind="plan") == ["planned", "planned"]
+        earlier = "2025年,全县新建幼儿园4所,新增学位700个。"
+        assert statuses(earlier, kind="plan") == statuses(earlier)
+        assert statuses(doc.text, kind="action_plan") == ["achieved", "achieved"]
         scores = tagger.score([type(examples[0])(tagger(eg.predicted.copy()), eg.reference) for eg in examples[:6]])
         assert scores["spans_goals_f"] > 0.9 and scores["goals_status_acc"] == 1.0
         other = nlp.create_pipe("kg_goals").from_bytes(tagger.to_bytes())

@@ -7,8 +7,9 @@ Four learned parts, each fed by what the rules know (kg.nlp.components.goal_rule
 - a vetting of the rules' goals where the tagger found none: kept when a classifier over the
   rule, what it read and the cue words says so (it learns on every rule goal of the training
   text, so it is applied with a threshold above the middle, `rule_threshold`);
-- its `status`: the heading above it where one states it (2025年工作打算), else a classifier over
-  the goal's place in the document (goal_context), read together with the paragraph's other goals;
+- its `status`: the heading above it where one states it (2025年工作打算), else planned for a plan's
+  target (`plan_target`), else a classifier over the goal's place in the document (goal_context),
+  read together with the paragraph's other goals;
 - its `year`: a scorer over the years the text offers, the best one wins.
 Comparator, value, unit and metric are read by the rules from the span.  Untrained, the rules
 alone find the goals and give every field.
@@ -32,7 +33,13 @@ from kg.ingest.structure import sentence_at, split_sentences
 from kg.nlp.components.char_features import add_spans, char_window
 from kg.nlp.components.classifier import FeatureClassifier
 from kg.nlp.components.extensions import GOALS_KEY, model_text, split_tokens_at, token_offsets
-from kg.nlp.components.goal_context import BASE_ONLY, stated_status, status_features, year_candidates
+from kg.nlp.components.goal_context import (
+    BASE_ONLY,
+    plan_target,
+    stated_status,
+    status_features,
+    year_candidates,
+)
 from kg.nlp.components.goal_rules import (
     clause_spans,
     find_goals,
@@ -113,9 +120,15 @@ class GoalTagger(Pipe):
             for goal in found:
                 goal.status = stated
         elif self.status.trained:
+            free = []  # the goals the classifier decides: not a plan's targets
+            for goal in found:
+                if plan_target(text, sentences, goal.start, context):
+                    goal.status = GoalStatus.PLANNED
+                else:
+                    free.append(goal)
             achieved = [self.status.probability(status_features(text, sentences, g.start, g.end, context),
-                                                GoalStatus.ACHIEVED) for g in found]
-            for goal, status in zip(found, paragraph_status(achieved)):
+                                                GoalStatus.ACHIEVED) for g in free]
+            for goal, status in zip(free, paragraph_status(achieved)):
                 goal.status = status
         for goal in found:
             if self.year.trained:
