@@ -34,18 +34,37 @@ def _adcodes() -> Path:
     return Path(spec.origin).parent / "resources" / "adcodes.csv"
 
 
+# China's 55 minority nationalities, which an autonomous prefecture, county or banner names after its place
+# (巍山彝族回族自治县); a one-character name only with 族, so that it does not eat the place (大理白族).
+_LONG_NATIONALITIES = ("蒙古|维吾尔|布依|朝鲜|土家|哈尼|哈萨克|傈僳|高山|拉祜|东乡|纳西|景颇|柯尔克孜|达斡尔|仫佬|布朗|撒拉|"
+                       "毛南|仡佬|锡伯|阿昌|普米|塔吉克|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|塔塔尔|独龙|鄂伦春|赫哲|门巴|"
+                       "珞巴|基诺")
+_SHORT_NATIONALITIES = "回藏苗彝壮满侗瑶白傣黎佤畲水土羌怒京各"  # 各族: 隆林各族自治县
+_AUTONOMOUS = re.compile(rf"^(?P<place>[^族]{{2,}}?)族?(?:(?:{_LONG_NATIONALITIES})族?|[{_SHORT_NATIONALITIES}]族)*"
+                         r"自治(?P<level>[州县旗])$")
+
+
+def common_forms(name: str) -> list[str]:
+    """How a division is also written: without its level (海门区 → 海门), and an autonomous one by its place
+    and level (大理白族自治州 → 大理州, 丰宁满族自治县 → 丰宁县, 东乡族自治县 → 东乡县), as bureaus write them.
+    (The place alone is often a word too: 互助, 通道.)"""
+    short = without_level(name)
+    forms = [short] if len(short) >= 2 else []
+    if m := _AUTONOMOUS.match(name):
+        forms.append(m.group("place") + m.group("level"))
+    return forms
+
+
 @lru_cache(maxsize=1)
 def region_names() -> frozenset[str]:
     """China's administrative divisions down to county level, from the data file the `cpca`
     package ships (adcodes.csv, read as data: importing cpca needs setuptools' pkg_resources),
-    each by its full name (海门区) and, where that is two characters or more, without its level
-    (海门): the gazetteer the entity tagger reads."""
+    each by its full name (海门区) and its common forms: the gazetteer the entity tagger reads."""
     names: set[str] = set()
     with open(_adcodes(), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             name = row["name"].strip()
-            short = without_level(name)
-            names.update([name, short] if len(short) >= 2 else [name])
+            names.update([name, *common_forms(name)])
     return frozenset(names)
 
 
