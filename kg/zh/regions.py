@@ -1,5 +1,5 @@
-"""How Chinese administrative regions are written: the levels, the names without a level, and the words
-that look like regions but refer instead of naming (全区, 本市).
+"""How Chinese administrative regions are written: the levels, the names without a level or (an autonomous
+division) by place and level, and the words that look like regions but refer instead of naming (全区, 本市).
 
 The entity rules propose regions from it, the metadata finds a document's place in its issuer's name,
 and resolution splits and canonicalises region names with it.

@@ -52,7 +52,7 @@ from kg.zh.lexicon import (
     WORDS_AFTER_XUE,
 )
 from kg.zh.markers import MARKER_TOKEN
-from kg.zh.regions import KNOWN_REGIONS, NOT_REGIONS, REFERRING, REGION_LEVELS, region_names, without_level
+from kg.zh.regions import KNOWN_REGIONS, NOT_REGIONS, REFERRING, REGION_LEVELS, common_forms, region_names
 
 NAMEY = re.compile(rf"^[{CJK}A-Za-z0-9０-９][{CJK}A-Za-z0-9０-９·•\.\+\-²]*$")
 BARE_COUNT = re.compile(r"^[一二三四五六七八九十两0-9]+[个项大条张类种]")
@@ -172,10 +172,7 @@ def _region_candidates(toks: Tokens, context: dict, breakers: NameBreakers) -> l
     names = {name: "region-known" for name in KNOWN_REGIONS}
     own = (context or {}).get("region")
     if own:
-        names[own] = "region-own"
-        short = without_level(own)
-        if len(short) >= 2:
-            names[short] = "region-own"
+        names.update(dict.fromkeys([own, *common_forms(own)], "region-own"))
     for t in toks.words:
         if REGION_TOKEN.match(t) and t not in NOT_REGIONS and t[0] not in REFERRING \
                 and not breakers.starts_with_stop(t):
