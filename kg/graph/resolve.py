@@ -14,7 +14,8 @@ graph must hold it once.  Resolution has two steps:
 2. Across documents, mentions are merged by key: label + normalized name, plus
    the region for School and Office (the document's region, unless the name
    starts with a region).  Regions take a canonical form: 海门 becomes 海门区 when
-   the document (else the corpus) writes 海门区 somewhere; 南通市海门区 is 海门区.
+   the document (else the corpus) writes 海门区 somewhere; 南通市海门区 is 海门区;
+   大理州 is 大理白族自治州 when the corpus writes that.
 
 Links and keys are the edges of one networkx graph; every connected component
 holds exactly one key and is one entity.  DATE mentions resolve to Year
@@ -33,9 +34,9 @@ import networkx as nx
 
 from kg.records import Document, Unit
 from kg.schema import NODE_LABEL_OF_MENTION, Label, MentionLabel, entity_id, parse_entity_id, year_id
-from kg.zh.lexicon import NATIONAL_OFFICES, SCHOOL_HEADS
-from kg.zh.regions import REGION_LEVELS
 from kg.zh.dates import date_year
+from kg.zh.lexicon import NATIONAL_OFFICES, SCHOOL_HEADS
+from kg.zh.regions import REGION_LEVELS, by_place
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = dict.fromkeys(map(ord, "“”‘’\"'《》「」『』"))
@@ -89,13 +90,15 @@ def _region_parts(name: str) -> list[str]:
 
 
 class _Regions:
-    """Canonical region names: 海门 → 海门区 when the document (else the corpus) writes 海门区."""
+    """Canonical region names: 海门 → 海门区 when the document (else the corpus) writes 海门区; an autonomous
+    division written by its place and level (大理州) → its official name when the corpus writes that."""
 
     def __init__(self, documents: list[Document], names: dict[str, dict[str, list[str]]]):
         mentioned = [p for doc in documents for n in names[doc.id]["REGION"] for p in _region_parts(n)]
         mentioned += [p for doc in documents if doc.region for p in _region_parts(normalize_name(doc.region))]
         self.full = {n for n in mentioned if _is_full_region(n)}
         self.bare = {n for n in mentioned if len(n) >= 2 and not _is_full_region(n)}
+        self.official = {short: n for n in mentioned if (short := by_place(n))}
         self.by_doc: dict[str, Counter] = {}
         self.corpus: Counter = Counter()
         pattern = (re.compile("(" + "|".join(map(re.escape, sorted(self.bare, key=len, reverse=True)))
@@ -110,6 +113,8 @@ class _Regions:
 
     def canonical(self, name: str, doc: str) -> str:
         part = _region_parts(name)[-1]
+        if part in self.official:
+            return self.official[part]
         if _is_full_region(part) or part not in self.bare:
             return part
         inner = max((b for b in self.bare if part.endswith(b) and len(part) - len(b) >= 2), key=len, default=None)
@@ -134,7 +139,7 @@ class _Regions:
             if at == 0 or all(_is_full_region(p) for p in _region_parts(name[:at])):
                 best = (form, end)
         if best is not None:
-            return best[0], name[best[1]:], best[0][-1]
+            return self.official.get(best[0], best[0]), name[best[1]:], best[0][-1]
         base = max((b for b in self.bare if name.startswith(b) and len(name) > len(b)), key=len, default=None)
         if base is not None:
             return self.canonical(base, doc), name, None

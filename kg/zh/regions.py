@@ -44,15 +44,17 @@ _AUTONOMOUS = re.compile(rf"^(?P<place>[^族]{{2,}}?)族?(?:(?:{_LONG_NATIONALIT
                          r"自治(?P<level>[州县旗])$")
 
 
+def by_place(name: str) -> str | None:
+    """An autonomous division by its place and level, as bureaus write it (大理白族自治州 → 大理州, 丰宁满族自治县
+    → 丰宁县, 东乡族自治县 → 东乡县); None for any other name.  (The place alone is often a word too: 互助, 通道.)"""
+    m = _AUTONOMOUS.match(name)
+    return m.group("place") + m.group("level") if m else None
+
+
 def common_forms(name: str) -> list[str]:
-    """How a division is also written: without its level (海门区 → 海门), and an autonomous one by its place
-    and level (大理白族自治州 → 大理州, 丰宁满族自治县 → 丰宁县, 东乡族自治县 → 东乡县), as bureaus write them.
-    (The place alone is often a word too: 互助, 通道.)"""
+    """How a division is also written: without its level (海门区 → 海门) and, if autonomous, `by_place`."""
     short = without_level(name)
-    forms = [short] if len(short) >= 2 else []
-    if m := _AUTONOMOUS.match(name):
-        forms.append(m.group("place") + m.group("level"))
-    return forms
+    return [form for form in (short if len(short) >= 2 else None, by_place(name)) if form]
 
 
 @lru_cache(maxsize=1)

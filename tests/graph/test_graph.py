@@ -217,6 +217,20 @@ def test_resolution_of_documents_written_for_the_test():
     assert [graph.nodes[s]["level"] for s in sections] == [0, 1]
 
 
+def test_an_autonomous_division_written_by_its_place_and_level_is_one_region():
+    a = document_from_lines("a.txt", [(0, "丰宁满族自治县教育局2025年工作要点"),
+                                      (1, "配合大理白族自治州做好东西部协作。")])
+    b = document_from_lines("b.txt", [(0, "丰宁县教育局2024年工作总结"), (1, "赴大理州交流，丰宁县教育局牵头。")])
+    units = [_unit("a.txt", 1, a.paragraphs[1].text, [("大理白族自治州", "REGION")]),
+             _unit("b.txt", 1, b.paragraphs[1].text, [("大理州", "REGION"), ("丰宁县教育局", "OFFICE")])]
+    res = resolve([a, b], units)
+    region = res.entities[res.mentions[("b.txt", 1, 0)]]
+    assert res.mentions[("a.txt", 1, 0)] == region.id == entity_id(Label.REGION, "大理白族自治州")
+    assert region.aliases == ["大理州"]
+    assert res.covers["a.txt"] == res.covers["b.txt"] == entity_id(Label.REGION, "丰宁满族自治县")
+    assert res.mentions[("b.txt", 1, 1)] == res.issuer["a.txt"] == res.issuer["b.txt"]
+
+
 def test_a_unit_of_an_unknown_document_is_named_in_the_error():
     a = document_from_lines("a.txt", [(0, "临川区教育局2025年工作要点")])
     with pytest.raises(ValueError, match="c.txt paragraph 3"):
