@@ -63,7 +63,7 @@ WORDS_AFTER_XUE = frozenset("生科前段年期习位历籍业风分校")
 
 OFFICE_HEADS: tuple[str, ...] = (
     "教育局", "教体局", "教育体育局", "人民政府", "政府", "委员会", "工委", "领导小组", "工作组", "督查组",
-    "巡察组", "研究室", "研修中心", "指导中心", "办公室", "教育厅", "科", "局",
+    "巡察组", "研究室", "研修中心", "指导中心", "办公室", "教育厅", "厅", "科", "局",
 )
 
 # Bodies of the central government: one node whichever local document names them.
@@ -72,6 +72,7 @@ NATIONAL_OFFICES = frozenset({"党中央", "中共中央", "国务院", "教育�
 # Words ending in an office head that are not offices.
 NOT_OFFICES: frozenset[str] = frozenset("""
 学科 本科 理科 文科 专科 全科 非学科 文理科 工科 医科 科科 大局 全局 开局 布局 格局 结局 当局 邮局 骗局 棋局 时局
+大厅 客厅 餐厅 展厅 门厅 舞厅 歌厅 报告厅 会议厅 音乐厅 演播厅 功能厅 舞蹈厅 排练厅 陈列厅 休息厅
 """.split())
 
 # Whole names of bodies that need no head rule.
@@ -112,4 +113,5 @@ GENERIC_MODIFIERS: frozenset[str] = frozenset("""
 各 各类 各级 各地 所有 相关 有关 重点 重大 一般 部分 其他 其它 这些 那些 全体 每所 各校 各园 薄弱 乡村 农村 城镇 城区 民办
 公办 普通 中小 中小学 幼儿 学生 教师 教育 工作 专项 专题 示范 优质 新优质 特色 品牌 各项 多项 一系列 系列 民生 实事 社会
 公益 文体 主题 义务教育 热点 普惠性 普惠 小规模 高中 初中 职业 成人 同类 不同 集团 初中学校 城乡 落后 常规 日常 基层 乡镇 街道 镇 村 区域 县域 市域 区级 县级 校级 全市 全区 全县
+大中小学 大中小幼 国内外 省内外 现有 辖区 本辖区
 """.split())

@@ -187,3 +187,20 @@ def test_an_open_quote_that_ends_the_name_before_is_not_taken_in():
     assert fit_quotes(text, 2, 5) == (2, 4)
     assert fit_quotes(text, 5, 10, floor=4) == (4, 10)
     assert fit_quotes(text, 5, 10, floor=5) == (5, 10)  # …unless the name before still ends after it
+
+
+def test_generic_kinds_and_words_that_end_like_a_head_are_no_candidates(nlp):
+    text = "倡导跨学科合作,支持大中小学与国内外学校交流,发布吉林省学校美育报告,海门中学牵头,省财政厅保障经费,报告厅改造。"
+    doc = nlp.get_pipe("sentences")(nlp.make_doc(text))
+    cands = {(text[c.start:c.end], c.label)
+             for c in find_candidates(Tokens.of(doc), None, nlp.get_pipe("entities").breakers)}
+    assert {("海门中学", "SCHOOL"), ("省财政厅", "OFFICE")} <= cands  # a school named for its place; a 厅
+    # 跨学科 ends in 学科, not in an office's 科; 报告厅 is a hall; the schools of a region or of a kind are none
+    for name in ("跨学科", "大中小学", "国内外学校", "吉林省学校", "报告厅"):
+        assert not any(found == name for found, _ in cands), name
+
+
+def test_the_shipped_pipeline_names_no_generic_kind_of_school(shipped_nlp):
+    found = ents(shipped_nlp("重点支持乡镇中学、边远地区小学配备艺术教师,溪川县实验小学结对帮扶。"))
+    assert ("溪川县实验小学", "SCHOOL") in found
+    assert not any(label == "SCHOOL" and name == "乡镇中学" for name, label in found)

@@ -194,12 +194,13 @@ def _head_spans(toks: Tokens, heads: tuple[str, ...], breakers: NameBreakers, *,
                 bare: frozenset[str] = frozenset()) -> list[tuple[int, int, int]]:
     """Tokens ending in a kind word, extended left over name-like tokens: (start, end, trim) in
     characters, for each left boundary from the widest one inwards.  A kind word alone is no
-    name unless it is in `bare`."""
+    name unless it is in `bare`; a token ending in an `exclude` word is none (学科, 跨学科)."""
     out = []
     words = toks.words
     ends_with_head = _suffix_pattern(heads)
+    not_a_head = _suffix_pattern(tuple(sorted(exclude))) if exclude else None
     for i, t in enumerate(words):
-        if t in breakers.stop or t in exclude or not ends_with_head.search(t):
+        if t in breakers.stop or (not_a_head and not_a_head.search(t)) or not ends_with_head.search(t):
             continue
         end = toks.end(i)
         start = _natural_start(toks, i, breakers, max_len)
@@ -207,16 +208,15 @@ def _head_spans(toks: Tokens, heads: tuple[str, ...], breakers: NameBreakers, *,
             start -= 1  # 区教育局: the level character belongs to the name
         for trim, s in enumerate(range(start, min(i + 1, start + MAX_VARIANTS))):
             name = toks.text[toks.starts[s]:end]
-            if (len(name) < min_len or (name in heads and name not in bare) or name in GENERIC_MODIFIERS
-                    or _generic_name(name, heads)):
+            if len(name) < min_len or (name in heads and name not in bare) or _generic_name(name, heads):
                 continue
             out.append((toks.starts[s], end, trim))
     return out
 
 
 def _generic_name(name: str, heads: tuple[str, ...]) -> bool:
-    """各类项目, 相关学校: a generic modifier and nothing but a kind word."""
-    return any(name.endswith(h) and name[:-len(h)] in GENERIC_MODIFIERS for h in heads)
+    """各类项目, 相关学校, 中小学: a generic modifier, alone or with nothing but a kind word."""
+    return name in GENERIC_MODIFIERS or any(name.endswith(h) and name[:-len(h)] in GENERIC_MODIFIERS for h in heads)
 
 
 def _school_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
@@ -228,6 +228,8 @@ def _school_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
         if name.endswith("学") and toks.text[end:end + 1] in WORDS_AFTER_XUE:
             continue  # 中学生, 大学科: the head's last character starts another word
         modifier = name[:-2]
+        if name.endswith("学校") and modifier[-1:] in REGION_LEVELS and modifier in region_names():
+            continue  # 吉林省学校: the schools of a region, not one school named for it (海门中学)
         if any(w in modifier for w in DESIGNATION_WORDS):
             if re.match(rf"^(省|市|区|县|国家|全国|[{CJK}]{{1,3}}(省|市))", name):
                 out.append(Candidate(start, end, "PROGRAM", 0.6, 2 + trim, "designation", trim))
@@ -505,7 +507,8 @@ class EntityTagger(Pipe):
             found = [(c.start, c.end, c.label, c.confidence) for c in rules_only(cands)]
         found = [(start, end, label, confidence) for s, e, label, confidence in found
                  for start, end in [fit_brackets(toks.text, s, e)]
-                 if start < end and could_be_a_name(toks.text[start:end])]
+                 if start < end and could_be_a_name(toks.text[start:end])
+                 and not (label == "SCHOOL" and _generic_name(toks.text[start:end], SCHOOL_HEADS))]
         split_tokens_at(doc, (x for s, e, _, _ in found for x in (s, e)))
         spans = []
         for start, end, label, confidence in found:
