@@ -221,6 +221,9 @@ def test_a_span_the_tagger_found_gets_its_fields_from_the_rules():
         ">=", 95, "%", 2026, "planned", 0.7)
     assert parse_span("实现零辍学", 2, 5, REPORT_2023).value == 0
     assert parse_span("办学条件全面改善", 0, 8, REPORT_2023).comparator == "none"
+    share = "体育课时总量不低于总课时的11%,专项经费不超过公用经费的30%"
+    assert [(g.comparator, g.value, g.unit) for g in (parse_span(share, 0, 16), parse_span(share, 17, len(share)))] == [
+        (">=", 11, "%"), ("<=", 30, "%")]  # the comparator stands before the base the share is of
 
 
 @pytest.mark.parametrize("text, pieces", [
