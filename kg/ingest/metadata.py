@@ -35,8 +35,9 @@ _CHROME = re.compile(r"扫一扫|二维码|打印本页|打印此页|关闭窗�
                      r"无障碍|繁體|English")
 
 _TITLE_CUE = re.compile(r"计划|要点|思路|打算|总结|规划|方案|意见|通知|报告|纲要|工作")
+# A document's kind by its title; an implementation plan or opinion (实施方案, 实施意见) sets targets as a plan does.
 _KIND = re.compile(rf"(?P<action_plan>行动计划|行动方案|规划|[三五十两]年(?=[{CJK}]{{0,4}}(?:行动|计划|规划)))|"
-                   r"(?P<summary>总结)|(?P<plan>计划|要点|思路|打算)")
+                   r"(?P<summary>总结)|(?P<plan>计划|要点|思路|打算|方案|(?<!征求)意见)")
 _SPAN_YEARS = {"两": 2, "三": 3, "五": 5, "十": 10}
 _OFFICE_SUFFIX = re.compile(r"(?:局|厅|委员会|教委|工委|政府|办公室|中心)$")
 _BUREAU = re.compile(rf"(?:^|(?<=[^{CJK}])|(?<=年))(?P<name>[{CJK}]{{1,5}}?[市区县旗](?:教育体育局|教育和体育局|教体局|教育局))")

@@ -347,3 +347,17 @@ def test_a_fifo_given_directly_is_named_as_one_and_never_read(tmp_path):
 def test_published_date_from_an_unlabelled_dateline_or_a_cover_notice(lines, published):
     document = document_from_lines("dated.txt", list(enumerate(lines)))
     assert document.published == published
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("临江县人民政府关于全面加强和改进学校美育工作的实施意见", "plan"),
+    ("临江县教育局关于印发《临江县课后服务工作方案》的通知", "plan"),
+    ("临江县教育局2025年工作要点", "plan"),
+    ("临江县教育局2024年工作总结", "summary"),
+    ("临江县教育事业发展“十四五”规划", "action_plan"),
+    ("关于公开征求《临江县学前教育规划(征求意见稿)》意见的通知", "action_plan"),
+    ("关于征求意见的通知", None),
+    ("临江县新建三所学校", None),
+])
+def test_the_kind_of_a_document_by_its_title(title, kind):
+    assert document_from_lines("titled.txt", [(0, title)]).kind == kind
