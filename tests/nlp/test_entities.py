@@ -204,3 +204,11 @@ def test_the_shipped_pipeline_names_no_generic_kind_of_school(shipped_nlp):
     found = ents(shipped_nlp("重点支持乡镇中学、边远地区小学配备艺术教师,溪川县实验小学结对帮扶。"))
     assert ("溪川县实验小学", "SCHOOL") in found
     assert not any(label == "SCHOOL" and name == "乡镇中学" for name, label in found)
+
+
+def test_the_names_of_a_list_start_after_a_word_that_cannot_start_one(nlp):
+    text = "区教育局要联合和依托宣传、文化等部门,会同发改、人社等单位开展活动。"
+    doc = nlp.get_pipe("sentences")(nlp.make_doc(text))
+    listed = [text[c.start:c.end] for c in find_candidates(Tokens.of(doc), None, nlp.get_pipe("entities").breakers)
+              if c.rule == "office-list"]
+    assert listed == ["宣传", "文化", "发改", "人社"]

@@ -275,13 +275,16 @@ LIST_KINDS = ((re.compile(rf"((?:[{CJK}]{{1,4}}、)+[{CJK}]{{1,4}})等(?:相关)
               (re.compile(rf"((?:[{CJK}]{{1,4}}、)+[{CJK}]{{1,4}})等(?:知名)?(?:高校|院校|大学|学校)"), "SCHOOL"))
 
 
-def _list_candidates(text: str) -> list[Candidate]:
+def _list_candidates(text: str, breakers: NameBreakers) -> list[Candidate]:
+    """Each short name of the list, after a word that cannot start one (联合财政 → 财政, 依托宣传 → 宣传)."""
     out = []
     for pattern, label in LIST_KINDS:
         for m in pattern.finditer(text):
             pos = m.start(1)
             for part in m.group(1).split("、"):
                 item = re.split(r"[与和同及]", part)[-1]
+                lead = max((n for n in range(2, len(item) - 1) if item[:n] in breakers.stop_prefixes), default=0)
+                item = item[lead:]
                 s = pos + len(part) - len(item)
                 if 2 <= len(item) <= 4 and item not in GENERIC_MODIFIERS:
                     out.append(Candidate(s, s + len(item), label, 0.7, 1, f"{label.lower()}-list"))
@@ -433,7 +436,7 @@ def find_candidates(toks: Tokens, context: dict | None, breakers: NameBreakers) 
     cands = (_policy_candidates(text) + _date_candidates(text) + _quoted_candidates(text)
              + _office_candidates(toks, breakers) + _school_candidates(toks, breakers)
              + _program_candidates(toks, breakers)
-             + _region_candidates(toks, context, breakers) + _list_candidates(text))
+             + _region_candidates(toks, context, breakers) + _list_candidates(text, breakers))
     return _split_shared_suffix(cands, text, breakers)
 
 
