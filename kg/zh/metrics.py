@@ -46,8 +46,10 @@ _JOIN = re.compile(
     r"累计达到|均达到|达到|达|不少于|不低于|不小于|至少|最少|提高到|提升到|提高至|提升至|增加到|增至|延长至|延长到|"
     r"突破|超过|超|逾|多于|高于|大于|近|不到|不足|少于|低于|不超过|不高于|控制在|以内|为|占到|达至|≥|≤|>|<|＞|＜)+$")
 _AFTER_CMP = re.compile(r"\s*(?:以上|以下|以内|左右|及以上)")
-# A share bounded by a comparator before its base: …课时不低于总课时的9% → …课时占总课时(比例).
-_SHARE_OF = re.compile(r"(?:不少于|不低于|不小于|不超过|不高于)([^，,；;。的]{1,30})的$")
+# The base a share is of, written between its comparator and 的 and its number: 不低于[总课时]的9%.
+SHARE_BASE = r"[^\d，,；;。的]{1,30}"
+# …课时不低于总课时的9% → …课时占总课时(比例).
+_SHARE_OF = re.compile(rf"(?:不少于|不低于|不小于|不超过|不高于)({SHARE_BASE})的$")
 # A change from a baseline: 由1.44亿元提高到…, 从85.64%提升至…
 _FROM = re.compile(r"(?:由|从)(?!业|事)[^，,]*$")
 # A change said of what the item before measured: 同比增长7.8%, 比上年提高3个百分点

@@ -185,7 +185,7 @@ def _region_candidates(toks: Tokens, context: dict, breakers: NameBreakers) -> l
 
 
 @lru_cache(maxsize=None)
-def _suffix_pattern(heads: tuple[str, ...]) -> re.Pattern:
+def _suffix_pattern(heads: tuple[str, ...] | frozenset[str]) -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, sorted(heads, key=len, reverse=True))) + ")$")
 
 
@@ -198,7 +198,7 @@ def _head_spans(toks: Tokens, heads: tuple[str, ...], breakers: NameBreakers, *,
     out = []
     words = toks.words
     ends_with_head = _suffix_pattern(heads)
-    not_a_head = _suffix_pattern(tuple(sorted(exclude))) if exclude else None
+    not_a_head = _suffix_pattern(exclude) if exclude else None
     for i, t in enumerate(words):
         if t in breakers.stop or (not_a_head and not_a_head.search(t)) or not ends_with_head.search(t):
             continue

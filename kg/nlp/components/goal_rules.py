@@ -23,7 +23,7 @@ from kg.schema import GoalStatus
 from kg.zh import fold_width
 from kg.zh.dates import find_dates
 from kg.zh.markers import MARKER
-from kg.zh.metrics import metric_name
+from kg.zh.metrics import SHARE_BASE, metric_name
 from kg.zh.numbers import NUMBER, Quantity, find_quantities, parse_number
 
 # A span's confidence: the precision of its rule on the seed gold (IoU >= 0.5), shrunk towards the
@@ -62,10 +62,9 @@ _GT = r"突破|超过|超|逾|多于|高于|大于"
 _LT = r"近|不到|不足|少于|低于"
 _LE = r"不超过|不高于|控制在|以内"
 # 不低于总课时的9%: the comparator is written before the base the share is of.
-_SHARE_OF = r"[^\d，,；;。]{1,30}的"
 _BEFORE_CMP = re.compile(
-    rf"(?P<ge>(?:{_GE})|(?:至少|最少)[^\d，,]{{0,4}}|(?:不少于|不低于|不小于){_SHARE_OF})$|(?P<gt>{_GT})$|(?P<lt>{_LT})$"
-    rf"|(?P<le>{_LE}|(?:不超过|不高于){_SHARE_OF})$|(?P<eq>为)$")
+    rf"(?P<ge>(?:{_GE})|(?:至少|最少)[^\d，,]{{0,4}}|(?:不少于|不低于|不小于){SHARE_BASE}的)$|(?P<gt>{_GT})$|(?P<lt>{_LT})$"
+    rf"|(?P<le>{_LE}|(?:不超过|不高于){SHARE_BASE}的)$|(?P<eq>为)$")
 _AFTER_CMP = re.compile(r"\s*(?:(?P<ge>以上)|(?P<le>以下|以内)|(?P<eq>左右))")
 
 _RANK = re.compile(
