@@ -94,12 +94,12 @@ def stated_status(context: dict) -> GoalStatus | None:
 
 
 def plan_target(text: str, sentences: list[tuple[int, int]], start: int, context: dict) -> bool:
-    """Whether the goal at `start` is a target by where it stands: in a plan (工作要点, 计划, 思路: the kind
-    kg.ingest.metadata reads from the title), in a sentence that dates nothing before the plan's year.  Under
-    no heading that states a status, the gold's plans hold 107 such goals, all planned, and one result dated
-    the year before; the classifier, which reads the kind among many cues, called 10 of the 97 of them found
-    under grouped CV (fold seed 1) achieved.  Action plans and five-year plans are left to it: they review
-    before they plan."""
+    """Whether the goal at `start` is a target by where it stands: in a plan (工作要点, 计划, 思路, 实施方案,
+    实施意见: the kind kg.ingest.metadata reads from the title), in a sentence that dates nothing before the
+    plan's year.  Under no heading that states a status, the gold's 要点, 计划 and 思路 hold 107 such goals,
+    all planned, and one result dated the year before; the classifier, which reads the kind among many cues,
+    called 10 of the 97 of them found under grouped CV (fold seed 1) achieved.  Action plans and five-year
+    plans are left to it: they review before they plan."""
     if context.get("kind") != "plan":
         return False
     reference = _reference_year(context)
