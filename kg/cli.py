@@ -414,6 +414,9 @@ def train(
         help="With --cv: also a learning curve (25/50/75/100% of the training documents).")] = False,
     report: Annotated[Optional[Path], typer.Option(help="With --cv: also write the report as JSON here.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of the folds.")] = 0,
+    seeds: Annotated[int, typer.Option(
+        help="With --cv: also deal the folds with the next seeds, this many in all, and show the learned "
+             "pipeline's figures at each, their mean and spread (a change smaller than the spread is noise).")] = 1,
 ) -> None:
     """Fit the learned components on all the gold; --cv K measures them on documents they never saw."""
     import json
@@ -447,10 +450,12 @@ def train(
         return
     if cv < 2 or cv > len(golds):
         _fail("train", f"--cv needs 2 to {len(golds)} folds (one document at least in each), got {cv}")
-    steps = cv * (1 + (len(LEARNING_CURVE) - 1 if curve else 0))
+    if seeds < 1:
+        _fail("train", f"--seeds needs 1 or more, got {seeds}")
+    steps = cv * (seeds + (len(LEARNING_CURVE) - 1 if curve else 0))
     with progress_bar() as bar:
         task = bar.add_task("cross-validation", total=steps)
-        result = cross_validate(nlp, golds, cv, seed=seed, curve=LEARNING_CURVE if curve else (),
+        result = cross_validate(nlp, golds, cv, seed=seed, seeds=seeds, curve=LEARNING_CURVE if curve else (),
                                 on_step=lambda what: bar.update(task, advance=1, description=what))
     render_cross_validation(result, Console())
     if report:

@@ -346,8 +346,8 @@ def render(report: Report, console: Console | None = None, *, by_doc: bool = Fal
 
 def render_cross_validation(cv, console: Console | None = None) -> None:
     """Print a `kg.nlp.train.CrossValidation`: each approach side by side (pooled P/R/F1 and the mean
-    F1 over folds), the F1 by gold file, the relations found between the gold mentions, and the
-    learning curve."""
+    F1 over folds), the F1 by gold file, the relations found between the gold mentions, the learned
+    pipeline at each fold seed, and the learning curve."""
     console = console or Console()
     names = list(cv.approaches)
     table = Table(title=f"Grouped {cv.k}-fold cross-validation: pooled over folds (mean over folds)")
@@ -401,6 +401,20 @@ def render_cross_validation(cv, console: Console | None = None) -> None:
         if key.split("/")[0] == "relations":
             gold.add_row(label, cell(cv.gold_mentions, key))
     console.print(gold)
+
+    if len(cv.by_seed) > 1:
+        keys = ("entities", "entities/PROGRAM", "goals", "goals/status", "goals/year", "relations")
+        dealt = Table(title="The learned pipeline on the folds dealt with each seed: a change smaller than the "
+                            "spread is noise")
+        for name in ("Fold seed", *keys):
+            dealt.add_column(name, justify="right")
+        for seed, s in cv.by_seed.items():
+            dealt.add_row(str(seed), *(_fmt(s[k]) for k in keys))
+        values = {k: [s[k] for s in cv.by_seed.values() if s[k] is not None] for k in keys}
+        dealt.add_section()
+        dealt.add_row("mean", *(_fmt(sum(v) / len(v) if v else None) for v in values.values()))
+        dealt.add_row("spread", *(_fmt(max(v) - min(v) if v else None) for v in values.values()))
+        console.print(dealt)
 
     if cv.curve:
         curve = Table(title="Learning curve: the learned pipeline on a share of each fold's training documents")

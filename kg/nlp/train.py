@@ -14,7 +14,7 @@ documents and short passages alike).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
@@ -130,13 +130,16 @@ def folds(golds: Sequence[GoldDocument], k: int, seed: int = 0) -> list[list[Gol
 class CrossValidation:
     """What `cross_validate` measured: for each approach the fold reports and their summary,
     by gold file too; the learned relation step on the gold mentions (how much of the relation
-    error is the mentions'); and the learning curve (fraction of training documents → pooled report)."""
+    error is the mentions'); the learning curve (fraction of training documents → pooled report); and the
+    learned pipeline's headline figures on the folds dealt with each seed (how much the dealing alone moves
+    them)."""
 
     k: int
     approaches: dict[str, MeanReport]
     by_source: dict[str, dict[str, Report]]  # approach → gold file → pooled report
     gold_mentions: MeanReport  # the learned relations between the gold entities and goals
     curve: dict[float, Report] = field(default_factory=dict)
+    by_seed: dict[int, dict[str, float | None]] = field(default_factory=dict)  # fold seed → Report.scores()
 
     def to_dict(self) -> dict:
         return {"k": self.k,
@@ -144,20 +147,21 @@ class CrossValidation:
                 "by_source": {name: {src: r.to_dict(by_doc=False) for src, r in sources.items()}
                               for name, sources in self.by_source.items()},
                 "relations_on_gold_mentions": self.gold_mentions.micro.to_dict(by_doc=False)["relations"],
-                "learning_curve": {str(frac): report.scores() for frac, report in self.curve.items()}}
+                "learning_curve": {str(frac): report.scores() for frac, report in self.curve.items()},
+                "by_seed": {str(seed): scores for seed, scores in self.by_seed.items()}}
 
 
-def cross_validate(nlp: Language, golds: Sequence[GoldDocument], k: int = 5, *, seed: int = 0,
+def cross_validate(nlp: Language, golds: Sequence[GoldDocument], k: int = 5, *, seed: int = 0, seeds: int = 1,
                    curve: Sequence[float] = (), on_step: Callable[[str], None] | None = None) -> CrossValidation:
     """Grouped k-fold cross-validation of the trained pipeline ("learned") and of the rules alone
     ("rules"), and of the learned relation step alone, on the gold mentions; with `curve`, the learned
-    pipeline also fitted on those fractions of each fold's training documents (a learning curve)."""
+    pipeline also fitted on those fractions of each fold's training documents (a learning curve); with
+    `seeds` > 1, the learned pipeline also on the folds dealt with seeds seed + 1 … seed + seeds − 1."""
     parts = folds(golds, k, seed)
     reports: dict[str, list[Report]] = {"learned": [], "rules": []}
     gold_mentions: list[Report] = []
     curve_reports: dict[float, list[Report]] = {frac: [] for frac in curve if frac < 1}
-    for i, held in enumerate(parts):
-        train = [g for j, part in enumerate(parts) if j != i for g in part]
+    for i, held, train in _splits(parts):
         gold = [u for g in held for u in g.units]
         for frac in sorted(curve_reports):
             subset = random.Random(seed + i).sample(train, max(1, round(frac * len(train))))
@@ -179,7 +183,21 @@ def cross_validate(nlp: Language, golds: Sequence[GoldDocument], k: int = 5, *, 
         if 1.0 in curve:
             out.curve[1.0] = out.approaches["learned"].micro
         out.curve = dict(sorted(out.curve.items()))
+    out.by_seed[seed] = out.approaches["learned"].micro.scores()
+    for other in range(seed + 1, seed + seeds):
+        learned, dealt = Report(), folds(golds, k, other)
+        for i, held, train in _splits(dealt):
+            fit(nlp, train)
+            learned = learned + evaluate([u for g in held for u in g.units], predict(nlp, held))
+            _step(on_step, f"fold seed {other}: fold {i + 1}/{len(dealt)}")
+        out.by_seed[other] = learned.scores()
     return out
+
+
+def _splits(parts: list[list[GoldDocument]]) -> Iterator[tuple[int, list[GoldDocument], list[GoldDocument]]]:
+    """Each fold's index, its held-out documents and the documents of every other fold."""
+    for i, held in enumerate(parts):
+        yield i, held, [g for j, part in enumerate(parts) if j != i for g in part]
 
 
 def _step(on_step: Callable[[str], None] | None, what: str) -> None:

@@ -2,6 +2,8 @@
 cross-validation grouped by document."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import spacy
 
@@ -106,10 +108,14 @@ def test_train_cli_reports_cross_validation_as_json(tmp_path):
     gold.write_text("".join(line for line in GOLD.read_text(encoding="utf-8").splitlines(keepends=True)
                             if any(d in line[:60] for d in SMALL)), encoding="utf-8")
     report = tmp_path / "cv.json"
-    proc = run_kg("train", str(gold), "--cv", "3", "--report", str(report), "--config", str(config))
+    proc = run_kg("train", str(gold), "--cv", "3", "--seeds", "2", "--report", str(report), "--config", str(config))
     assert proc.returncode == 0, proc.stderr
     assert "Grouped 3-fold cross-validation" in proc.stdout and report.is_file()
     assert "Relations between the gold mentions" in proc.stdout
+    # the folds dealt again with seed 1: the learned pipeline's figures at both seeds, their mean and spread
+    assert "dealt with each seed" in proc.stdout and "spread" in proc.stdout
+    by_seed = json.loads(report.read_text(encoding="utf-8"))["by_seed"]
+    assert sorted(by_seed) == ["0", "1"] and all(0 < s["entities"] <= 1 for s in by_seed.values())
     assert run_kg("train", str(gold), "--cv", "9").returncode == 1  # more folds than documents
     assert run_kg("train", str(tmp_path / "none")).returncode == 1
     empty = tmp_path / "empty.gold.jsonl"
