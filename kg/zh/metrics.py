@@ -46,9 +46,9 @@ _JOIN = re.compile(
     r"累计达到|均达到|达到|达|不少于|不低于|不小于|至少|最少|提高到|提升到|提高至|提升至|增加到|增至|延长至|延长到|"
     r"突破|超过|超|逾|多于|高于|大于|近|不到|不足|少于|低于|不超过|不高于|控制在|以内|为|占到|达至|≥|≤|>|<|＞|＜)+$")
 _AFTER_CMP = re.compile(r"\s*(?:以上|以下|以内|左右|及以上)")
-# The base a share is of, written between its comparator and 的 and its number: 不低于[总课时]的9%.
+# The base a share is of, written between its comparator and 的 and its number: 不低于[总经费]的30%.
 SHARE_BASE = r"[^\d，,；;。的]{1,30}"
-# …课时不低于总课时的9% → …课时占总课时(比例).
+# …经费不低于总经费的30% → …经费占总经费(比例).
 _SHARE_OF = re.compile(rf"(?:不少于|不低于|不小于|不超过|不高于)({SHARE_BASE})的$")
 # A change from a baseline: 由1.44亿元提高到…, 从85.64%提升至…
 _FROM = re.compile(r"(?:由|从)(?!业|事)[^，,]*$")

@@ -61,7 +61,7 @@ _GE = r"达到|达|不少于|不低于|不小于|至少|提高到|提升到|提�
 _GT = r"突破|超过|超|逾|多于|高于|大于"
 _LT = r"近|不到|不足|少于|低于"
 _LE = r"不超过|不高于|控制在|以内"
-# 不低于总课时的9%: the comparator is written before the base the share is of.
+# 不低于总经费的30%: the comparator is written before the base the share is of.
 _BEFORE_CMP = re.compile(
     rf"(?P<ge>(?:{_GE})|(?:至少|最少)[^\d，,]{{0,4}}|(?:不少于|不低于|不小于){SHARE_BASE}的)$|(?P<gt>{_GT})$|(?P<lt>{_LT})$"
     rf"|(?P<le>{_LE}|(?:不超过|不高于){SHARE_BASE}的)$|(?P<eq>为)$")
