@@ -107,7 +107,11 @@ class NameBreakers:
         return cls(words, frozenset(w for w in words if len(w) > 1))
 
     def starts_with_stop(self, text: str) -> bool:
-        return any(text[:n] in self.stop_prefixes for n in range(2, min(5, len(text)) + 1))
+        return self.stop_prefix(text) > 0
+
+    def stop_prefix(self, text: str) -> int:
+        """The length of the longest word (two to five characters) that ends a name and starts `text`, else 0."""
+        return max((n for n in range(2, min(5, len(text)) + 1) if text[:n] in self.stop_prefixes), default=0)
 
 
 def _quoted_candidates(text: str) -> list[Candidate]:
@@ -283,8 +287,8 @@ def _list_candidates(text: str, breakers: NameBreakers) -> list[Candidate]:
             pos = m.start(1)
             for part in m.group(1).split("、"):
                 item = re.split(r"[与和同及]", part)[-1]
-                lead = max((n for n in range(2, len(item) - 1) if item[:n] in breakers.stop_prefixes), default=0)
-                item = item[lead:]
+                lead = breakers.stop_prefix(item)
+                item = item[lead:] if len(item) - lead >= 2 else item
                 s = pos + len(part) - len(item)
                 if 2 <= len(item) <= 4 and item not in GENERIC_MODIFIERS:
                     out.append(Candidate(s, s + len(item), label, 0.7, 1, f"{label.lower()}-list"))
