@@ -219,8 +219,15 @@ def _head_spans(toks: Tokens, heads: tuple[str, ...], breakers: NameBreakers, *,
 
 
 def _generic_name(name: str, heads: tuple[str, ...]) -> bool:
-    """各类项目, 相关学校, 中小学: a generic modifier, alone or with nothing but a kind word."""
-    return name in GENERIC_MODIFIERS or any(name.endswith(h) and name[:-len(h)] in GENERIC_MODIFIERS for h in heads)
+    """各类项目, 相关学校, 贫困地区薄弱学校: generic modifiers, alone or with nothing but a kind word."""
+    return _generic_words(name) or any(name.endswith(h) and _generic_words(name[:-len(h)]) for h in heads)
+
+
+@lru_cache(maxsize=1 << 12)
+def _generic_words(text: str) -> bool:
+    """Whether `text` is one or more generic modifiers written together (边远贫困地区, 农村薄弱)."""
+    return text in GENERIC_MODIFIERS or any(text[:k] in GENERIC_MODIFIERS and _generic_words(text[k:])
+                                            for k in range(1, min(len(text), 5)))
 
 
 def _school_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
