@@ -223,11 +223,14 @@ def _generic_name(name: str, heads: tuple[str, ...]) -> bool:
     return _generic_words(name) or any(name.endswith(h) and _generic_words(name[:-len(h)]) for h in heads)
 
 
+_LONGEST_MODIFIER = max(map(len, GENERIC_MODIFIERS))
+
+
 @lru_cache(maxsize=1 << 12)
 def _generic_words(text: str) -> bool:
     """Whether `text` is one or more generic modifiers written together (边远贫困地区, 农村薄弱)."""
     return text in GENERIC_MODIFIERS or any(text[:k] in GENERIC_MODIFIERS and _generic_words(text[k:])
-                                            for k in range(1, min(len(text), 5)))
+                                            for k in range(1, min(len(text), _LONGEST_MODIFIER + 1)))
 
 
 def _school_candidates(toks: Tokens, breakers: NameBreakers) -> list[Candidate]:
