@@ -153,7 +153,10 @@ def test_a_list_items_heading_is_seen_in_any_sentence(nlp):
     doc = annotate(nlp, "总体目标如下。一是推进阅读行动,新增学位500个。",
                    [("阅读行动", "PROGRAM")], ["新增学位500个"])
     program, goal = doc.ents[0], doc.spans[GOALS_KEY][0]
-    assert "head_in_item=True" in pair_features(ParagraphView(doc, mentions_of(doc)), program, goal)
+    features = pair_features(ParagraphView(doc, mentions_of(doc)), program, goal)
+    assert "head_in_item=True" in features
+    # each feature also joined with the ends' labels, so the classifier weighs it apart for this kind of pair
+    assert "ends=PROGRAM>GOAL&head_in_item=True" in features
 
 
 def test_the_rules_decide_sentence_by_sentence(nlp):

@@ -432,7 +432,10 @@ def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
     """What the classifier sees of a pair whatever the label: the end labels, order, distance in
     characters, clauses and sentences, the mentions between them, the cue words around them,
     whether one is written inside the other (a goal's own date or holder), and whether the head
-    stands in a list item's heading (一是推进X… owns the item's goals)."""
+    stands in a list item's heading (一是推进X… owns the item's goals).  Each is also written joined
+    with the two ends' labels, so that one classifier weighs a cue apart for each kind of pair (an
+    office's 牵头 before a programme, a programme's 推进 before a goal): under grouped CV this raised
+    relation F1 at all five fold seeds, with regularisation 0.1 (alone, 0.1 lowered it)."""
     first, second = sorted((head, tail), key=lambda s: (s.start_char, -s.end_char))
     inside = second.end_char <= first.end_char
     between = "" if inside else view.text[first.end_char:second.start_char]
@@ -472,7 +475,8 @@ def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
     prefix = view.clause_prefix(first.start_char)
     f += ["between:" + name for name in _cues_in(between)]
     f += ["before:" + name for name in _cues_in(prefix)]
-    return f
+    ends = f[0]  # ends=HEAD>TAIL
+    return [*f, *(f"{ends}&{x}" for x in f[1:])]
 
 
 # Sentences a pair of mentions may lie apart: 98% of the gold relations lie at most two apart
@@ -628,7 +632,7 @@ def _relation_spans(doc: Doc, attr: str) -> list[Span]:
 
 @Language.factory("kg_relations", assigns=["doc.spans", "doc._.relations", "span._.goal"],
                   requires=["doc.ents", "doc.spans", "doc.sents"],
-                  default_config={"threshold": 0.35, "regularisation": 0.3},
+                  default_config={"threshold": 0.35, "regularisation": 0.1},
                   default_score_weights={"rels_f": 1.0, "rels_p": 0.0, "rels_r": 0.0, "rels_per_type": None})
 def make_relations(nlp: Language, name: str, threshold: float, regularisation: float) -> RelationClassifier:
     return RelationClassifier(nlp, name, threshold=threshold, regularisation=regularisation)
