@@ -433,8 +433,8 @@ def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
     characters, clauses and sentences, the mentions between them, the cue words around them,
     whether one is written inside the other (a goal's own date or holder), and whether the head
     stands in a list item's heading (一是推进X… owns the item's goals).  Each is also written joined
-    with the two ends' labels, so that one classifier weighs a cue apart for each kind of pair (an
-    office's 牵头 before a programme, a programme's 推进 before a goal): under grouped CV this raised
+    with the two ends' labels, so that one classifier weighs a cue apart for each kind of pair (牵头
+    between an office and a programme, 完成 between a programme and a goal): under grouped CV this raised
     relation F1 at all five fold seeds, with regularisation 0.1 (alone, 0.1 lowered it)."""
     first, second = sorted((head, tail), key=lambda s: (s.start_char, -s.end_char))
     inside = second.end_char <= first.end_char
@@ -449,8 +449,9 @@ def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
         """Mentions of `end`'s label nearer to `other` than `end` is (0, 1, 2 or more)."""
         return min(bisect_left(view.gaps(other, end.label_), distance), 2)
 
+    ends = f"ends={head.label_}>{tail.label_}"
     f = [
-        f"ends={head.label_}>{tail.label_}",
+        ends,
         f"order={order}",
         f"gap={bisect_left(_GAP_EDGES, len(between))}",
         f"sentences={min(sentences, 3)}",
@@ -475,8 +476,7 @@ def pair_features(view: ParagraphView, head: Span, tail: Span) -> list[str]:
     prefix = view.clause_prefix(first.start_char)
     f += ["between:" + name for name in _cues_in(between)]
     f += ["before:" + name for name in _cues_in(prefix)]
-    ends = f[0]  # ends=HEAD>TAIL
-    return [*f, *(f"{ends}&{x}" for x in f[1:])]
+    return [*f, *(f"{ends}&{x}" for x in f if x != ends)]
 
 
 # Sentences a pair of mentions may lie apart: 98% of the gold relations lie at most two apart
